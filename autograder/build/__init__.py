@@ -1,0 +1,1 @@
+"""``autograder build``: everything generated from ``solutions/`` (stubs, notebooks)."""

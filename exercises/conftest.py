@@ -1,0 +1,183 @@
+"""公開測試的共用設定 — shared set-up of the public tests.
+
+執行 ``pytest exercises``（在專案根目錄）或 ``pytest``（在 exercises/ 裡）檢查你的作業；
+``--against DIR`` 改為檢查 DIR 裡的同名檔案。最後會印出每個單元的得分表。
+Run ``pytest exercises`` (from the project root) or ``pytest`` (inside exercises/) to
+check your work; ``--against DIR`` checks the files of the same names in DIR instead.
+A points table per unit is printed at the end.
+
+這些是公開測試：通過它們是好的開始，正式成績由更多隱藏測試決定。
+These are the public tests: passing them is a good start; the grade comes from more,
+hidden tests.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HERE = Path(__file__).resolve().parent
+UNITS = ("convolution", "activations", "backprop", "optimizers", "cifar10_cnn")
+_results = {}  # (unit, exercise) -> [passed, total, points earned, points possible]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--against",
+        default=None,
+        metavar="DIR",
+        help="check the modules in DIR instead of exercises/ (e.g. --against solutions)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "exercise(name): the exercise a public test checks")
+    config.addinivalue_line("markers", "points(n): points shown for a passing public test")
+    if getattr(config.option, "tbstyle", "auto") == "auto":
+        config.option.tbstyle = "short"
+
+
+def _module_dir(config):
+    against = config.getoption("--against")
+    if against is None:
+        return HERE
+    for base in (Path.cwd(), HERE.parent):
+        candidate = (base / against).resolve()
+        if candidate.is_dir():
+            return candidate
+    raise pytest.UsageError(f"--against: no folder {against!r}")
+
+
+class NotWrittenYet(NotImplementedError):
+    """一個答案還是 None — an answer is still None."""
+
+
+def _load(unit, folder):
+    path = folder / f"{unit}.py"
+    if not path.exists():
+        pytest.fail(f"找不到 {path.name} / {path.name} is missing (looked in {folder})", pytrace=False)
+    spec = importlib.util.spec_from_file_location(f"_checked_{unit}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(folder))
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        pytest.fail(
+            f"{path.name} 第 {exc.lineno} 行有語法錯誤 / syntax error on line {exc.lineno}: {exc.msg}",
+            pytrace=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - any import failure is the student's to see
+        pytest.fail(
+            f"{path.name} 無法匯入 / could not be imported: {type(exc).__name__}: {exc}",
+            pytrace=False,
+        )
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+def _module_fixture(unit):
+    @pytest.fixture(scope="session", name=unit)
+    def fixture(request):
+        return _load(unit, _module_dir(request.config))
+
+    return fixture
+
+
+for _unit in UNITS:
+    globals()[_unit] = _module_fixture(_unit)
+
+
+@pytest.fixture
+def answer():
+    """``answer(value)``：把還沒填的 ``None`` 答案當成「尚未實作」。"""
+
+    def check(value):
+        if value is None:
+            raise NotWrittenYet("answer is still None")
+        return value
+
+    return check
+
+
+@pytest.fixture
+def close():
+    """``close(got, expected, call)``：比較數值（rtol 1e-5），失敗時用中英文說明。
+
+    Compares values with ``rtol=1e-5`` and a small ``atol``; on failure the message
+    names the call, the shapes and the values, in zh-TW and English.
+    """
+
+    def check(got, expected, call, rtol=1e-5, atol=1e-8):
+        __tracebackhide__ = True
+        expected = np.asarray(expected, dtype=np.float64)
+        if got is None:
+            pytest.fail(f"{call} 回傳了 None / returned None — 忘了 return？ forgot `return`?", pytrace=False)
+        try:
+            got = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            pytest.fail(f"{call} 回傳的不是數字陣列 / did not return numbers: {type(got).__name__}", pytrace=False)
+        if got.shape != expected.shape:
+            pytest.fail(
+                f"{call}\n  形狀不對 / wrong shape: 得到 got {got.shape}，應為 expected {expected.shape}",
+                pytrace=False,
+            )
+        try:
+            np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol)
+        except AssertionError as exc:
+            pytest.fail(
+                f"{call}\n  數值不對 / wrong values:\n  得到 got:\n{np.array2string(got, precision=6)}\n"
+                f"  應為 expected:\n{np.array2string(expected, precision=6)}\n{str(exc).strip()}",
+                pytrace=False,
+            )
+
+    return check
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("exercise")
+    exercise = marker.args[0] if marker else item.name
+    if call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
+        what = "尚未填寫 / not filled in yet" if call.excinfo.errisinstance(NotWrittenYet) else "尚未實作 / not written yet"
+        report.longrepr = f"{what}: {exercise}"
+    if report.when == "call" or (report.when == "setup" and report.failed):
+        unit = _unit_of(item)
+        points = item.get_closest_marker("points")
+        points = points.args[0] if points else 1
+        row = _results.setdefault((unit, exercise), [0, 0, 0, 0])
+        row[1] += 1
+        row[3] += points
+        if report.passed:
+            row[0] += 1
+            row[2] += points
+
+
+def _unit_of(item):
+    for unit in UNITS:
+        if unit in item.fixturenames:
+            return unit
+    return "?"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _results:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("公開測試得分 / public-test points")
+    for unit in UNITS:
+        rows = [(ex, r) for (u, ex), r in _results.items() if u == unit]
+        if not rows:
+            continue
+        write(f"{unit}.py")
+        write(f"  {'練習 exercise':<26}{'通過 passed':>12}{'得分 points':>14}")
+        total = [0, 0, 0, 0]
+        for exercise, (passed, count, earned, possible) in rows:
+            write(f"  {exercise:<26}{f'{passed}/{count}':>12}{f'{earned}/{possible}':>14}")
+            total = [a + b for a, b in zip(total, (passed, count, earned, possible))]
+        write(f"  {'合計 total':<26}{f'{total[0]}/{total[1]}':>12}{f'{total[2]}/{total[3]}':>14}")
+    write("（正式成績由隱藏測試決定 — the grade itself comes from the hidden graders.)")
