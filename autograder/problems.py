@@ -1,0 +1,56 @@
+"""What can go wrong for an item, as exceptions that carry a status and a message.
+
+Graders do not catch these: they propagate out of the test, and the pytest plugin turns
+them into the item's result (`status` from the contract, `message` in zh-TW and en).
+"""
+
+
+class ItemProblem(Exception):
+    """Base: the item did not pass.
+
+    Parameters
+    ----------
+    message : dict
+        ``{"zh-TW": …, "en": …}`` from `autograder.messages`.
+    details : dict, optional
+        Extra data for reports (such as expected and returned images); not part of the
+        contract's result.
+    """
+
+    status = "failed"
+
+    def __init__(self, message, details=None):
+        super().__init__(message.get("en", ""))
+        self.message = message
+        self.details = details or {}
+
+
+class Mismatch(ItemProblem, AssertionError):
+    """The student's value differs from the reference's (status ``failed``)."""
+
+    status = "failed"
+
+
+class NotImplementedByStudent(ItemProblem):
+    """The function still raises NotImplementedError, or the answer is still None."""
+
+    status = "not_implemented"
+
+
+class Missing(ItemProblem):
+    """The file, or a name in it, is not in the submission."""
+
+    status = "missing"
+
+
+class StudentError(ItemProblem):
+    """The student's code raised, ended the process, could not be imported, or sent
+    back something that is not data."""
+
+    status = "error"
+
+
+class StudentTimeout(ItemProblem):
+    """A call or an import went over its time limit and was killed."""
+
+    status = "timeout"

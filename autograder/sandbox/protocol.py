@@ -1,0 +1,70 @@
+"""Length-prefixed frames on a stream socket: 8 bytes of big-endian length, then data.
+
+Both sides use it; the parent reads with a deadline so that a silent child can be
+killed, and refuses frames over `codec.MAX_MESSAGE_BYTES`.
+"""
+
+import select
+import struct
+import time
+
+from autograder.sandbox.codec import MAX_MESSAGE_BYTES
+
+_HEADER = struct.Struct(">Q")
+
+
+class ChannelClosed(EOFError):
+    """The other side closed the socket (or died)."""
+
+
+class Deadline(TimeoutError):
+    """No complete frame arrived before the deadline."""
+
+
+def send_frame(sock, data):
+    """Send one frame (``data`` is bytes)."""
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _recv_exact(sock, n, deadline):
+    chunks, got = [], 0
+    while got < n:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Deadline()
+            ready, _, _ = select.select([sock], [], [], remaining)
+            if not ready:
+                raise Deadline()
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            raise ChannelClosed()
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def recv_frame(sock, timeout=None, limit=MAX_MESSAGE_BYTES):
+    """Receive one frame.
+
+    Parameters
+    ----------
+    timeout : float, optional
+        Seconds to wait for the whole frame; ``None`` waits forever.
+    limit : int
+        Largest frame accepted.
+
+    Raises
+    ------
+    Deadline
+        The frame did not arrive in time.
+    ChannelClosed
+        The peer closed the socket.
+    ValueError
+        The announced length is over ``limit``.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    (length,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size, deadline))
+    if length > limit:
+        raise ValueError(f"frame of {length} bytes is over the limit of {limit}")
+    return _recv_exact(sock, length, deadline)
