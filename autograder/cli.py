@@ -19,6 +19,68 @@ def _cmd_build(args):
     return 0
 
 
+def _write_json(path, data):
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _engine_options(args):
+    return {"units": args.units.split(",") if args.units else None, "isolation": args.isolation}
+
+
+def _cmd_grade(args):
+    from autograder import engine, loader
+    from autograder.reports import terminal
+
+    submission = loader.load(args.path, name=args.name)
+    result = engine.grade(submission, **_engine_options(args))
+    if not args.quiet:
+        terminal.print_result(result, lang=args.lang)
+    if args.json:
+        _write_json(args.json, result.to_json())
+    faults = getattr(result, "grader_faults", None)
+    if faults:
+        print("autograder: a grader failed (the result marks those items as errors):", file=sys.stderr)
+        for fault in faults:
+            print(fault, file=sys.stderr)
+        return 3
+    return 0
+
+
+def _cmd_selfcheck(args):
+    """Solutions must earn full marks; the stubs nothing, every item not_implemented."""
+    from autograder import engine, loader, paths
+    from autograder.reports import terminal
+
+    options = _engine_options(args)
+    solution = engine.grade(loader.load(paths.SOLUTIONS, name="solutions"), **options)
+    stub = engine.grade(loader.load(paths.EXERCISES, name="exercises (stubs)"), **options)
+    terminal.print_summary([solution, stub], lang=args.lang, title="selfcheck")
+    problems = []
+    if solution.score != solution.max_score:
+        problems += [f"solutions: {i.id} {i.status}: {i.message['en']}" for i in solution.items if i.status != "passed"]
+    problems += [f"stubs: {i.id} is {i.status}, not not_implemented" for i in stub.items if i.status != "not_implemented"]
+    if stub.score != 0:
+        problems.append(f"stubs scored {stub.score}")
+    for line in problems:
+        print(line, file=sys.stderr)
+    print("selfcheck: OK" if not problems else f"selfcheck: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _add_engine_options(p):
+    p.add_argument("--units", help="comma-separated units to grade (default: all)")
+    p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto",
+                   help="sandbox: Linux namespaces (bubblewrap) or resource limits only (default: auto)")
+    p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW", help="language of the tables")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="autograder",
@@ -30,6 +92,18 @@ def build_parser():
     p = sub.add_parser("build", help="regenerate stubs and notebooks from solutions/")
     p.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("grade", help="grade one submission (folder, .zip, module files or notebooks)")
+    p.add_argument("path", help="the submission")
+    p.add_argument("--json", metavar="FILE", help="write the result as JSON")
+    p.add_argument("--name", help="the submission's name in the result (default: from the path)")
+    p.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("selfcheck", help="solutions get full marks, stubs get 0 (for course maintainers)")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_selfcheck)
     return parser
 
 

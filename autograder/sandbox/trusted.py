@@ -133,4 +133,15 @@ def numerical_gradient_closure_expected(w):
     return np.cos(w) * np.arange(1, w.size + 1, dtype=np.float64).reshape(w.shape)
 
 
-DRIVERS = {f.__name__: f for f in (forward_backward, numerical_gradient_closure)}
+def minibatches_then_draw(module, n, batch_size, seed):
+    """``minibatches(n, batch_size, default_rng(seed))``, then one more draw from that rng.
+
+    The draw shows how far the student's code advanced the generator: it matches the
+    reference only if ``rng.permutation`` was called exactly once.
+    """
+    rng = np.random.default_rng(seed)
+    batches = module.minibatches(n, batch_size, rng)
+    return batches, int(rng.integers(0, 2**31))
+
+
+DRIVERS = {f.__name__: f for f in (forward_backward, numerical_gradient_closure, minibatches_then_draw)}

@@ -1,0 +1,1 @@
+"""Renderings of results: terminal tables, JSON/CSV exports, feedback pages, Gradescope."""
