@@ -133,7 +133,8 @@ def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
 def integer(got, expected, call):
     """Check an int result: a Python or NumPy integer equal to ``expected`` (not ``4.0``)."""
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
-        raise Mismatch(messages.text("not_int", call=call, type=_kind(got), got=_fmt(got)))
+        shown = repr(float(got)) if isinstance(got, (float, np.floating)) else _fmt(got)
+        raise Mismatch(messages.text("not_int", call=call, type=_kind(got), got=shown))
     if int(got) != int(expected):
         raise Mismatch(messages.text("wrong_int", call=call, expected=int(expected), got=int(got)))
 

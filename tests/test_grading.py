@@ -1,0 +1,189 @@
+"""The grading engine end to end: reference → full marks, stubs → 0, and each realistic
+mistake loses exactly the items it breaks while keeping the rest.
+
+All submissions of this module are graded in one engine run (one pytest session, one
+sandbox), as a batch worker would.
+"""
+
+import pytest
+
+from autograder import engine, loader, paths
+from autograder.result import STATUSES
+
+from submissions import MUTANTS, solution_files
+
+
+@pytest.fixture(scope="module")
+def graded():
+    subs = [loader.load(paths.SOLUTIONS, name="solutions"), loader.load(paths.EXERCISES, name="stubs")]
+    subs += [m.submission() for m in MUTANTS]
+    results = {}
+    engine.Engine().run(subs, lambda r: results.__setitem__(r.submission, r))
+    return results
+
+
+def test_solutions_get_full_marks(graded):
+    result = graded["solutions"]
+    assert result.max_score == 400
+    assert result.score == 400, [(i.id, i.message["en"]) for i in result.items if i.status != "passed"]
+    assert {u: v["max_score"] for u, v in result.units.items()} == {
+        "convolution": 100, "activations": 100, "backprop": 100, "optimizers": 100}
+
+
+def test_stubs_get_nothing_and_say_not_written(graded):
+    result = graded["stubs"]
+    assert result.score == 0
+    assert {i.status for i in result.items} == {"not_implemented"}
+    hand = [i for i in result.items if i.exercise.startswith("HAND_")]
+    assert hand and all("None" in i.message["en"] and "尚未填寫" in i.message["zh-TW"] for i in hand)
+    conv = next(i for i in result.items if i.exercise == "conv2d")
+    assert "conv2d is not written yet" in conv.message["en"]
+    assert "尚未實作" in conv.message["zh-TW"]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mistake_loses_exactly_its_items(graded, mutant):
+    result = graded[mutant.name]
+    failed = {i.id for i in result.items if i.status != "passed"}
+    assert failed == mutant.fails
+    lost = sum(i.max_score for i in result.items if i.id in mutant.fails)
+    assert result.score == result.max_score - lost
+    for item in result.items:
+        if item.id in mutant.fails:
+            assert item.status == "failed", (item.id, item.status, item.message["en"])
+            assert item.score == 0
+            assert item.message["en"] and item.message["zh-TW"]
+
+
+def test_failure_message_names_call_shape_index_and_error(graded):
+    item = next(i for i in graded["flipped_kernel"].items if i.id == "convolution.conv2d_kernel_not_flipped")
+    en = item.message["en"]
+    assert en.startswith("conv2d(image=array(float64, 12×12), kernel=array(float64, 3×3))")
+    assert "First difference at (0, 0)" in en and "largest error" in en
+    assert "第一個不同的位置" in item.message["zh-TW"]
+    assert item.details["image"]["expected"].shape == (10, 10)  # for the feedback pictures
+
+
+def test_side_condition_messages(graded):
+    relu = next(i for i in graded["relu_in_place"].items if i.id == "activations.relu_leaves_input")
+    assert "modified its input x" in relu.message["en"]
+    sigmoid = next(i for i in graded["sigmoid_naive_overflows"].items if i.id == "activations.sigmoid_large_inputs")
+    assert "RuntimeWarning" in sigmoid.message["en"] and "overflow" in sigmoid.message["en"]
+    size = next(i for i in graded["conv_output_size_true_division"].items if i.id.endswith("conv_output_size_slides"))
+    assert "should return an integer" in size.message["en"] and "4.0" in size.message["en"]
+
+
+def test_results_follow_the_contract(graded):
+    for result in graded.values():
+        data = result.to_json()
+        assert set(data) == {"submission", "score", "max_score", "gradable", "units", "items"}
+        assert data["score"] == sum(i["score"] for i in data["items"])
+        for item in data["items"]:
+            assert set(item) == {"id", "unit", "exercise", "score", "max_score", "status", "visibility", "message"}
+            assert item["status"] in STATUSES and item["visibility"] in ("public", "hidden")
+            assert set(item["message"]) == {"zh-TW", "en"}
+
+
+def _grade(files, **options):
+    return engine.grade(loader.from_files("t", files), **options)
+
+
+WRONG_CONV2D = solution_files()["convolution.py"].replace(
+    '    return np.einsum("ijab,ab->ij", windows, kernel)\n', "    return np.zeros((1, 1))\n")
+
+
+def _statuses(result):
+    return {i.id: i.status for i in result.items}
+
+
+def test_monkeypatched_numpy_changes_nothing_in_the_parent():
+    """np.allclose & co. patched to always agree, at import: the result is exactly that
+    of the same wrong module without the patches."""
+    patches = (
+        "import numpy\n"
+        "numpy.allclose = lambda *a, **k: True\n"
+        "numpy.isclose = lambda *a, **k: True\n"
+        "numpy.array_equal = lambda *a, **k: True\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+    )
+    plain = _grade(solution_files(convolution=WRONG_CONV2D), units=["convolution"])
+    hostile = _grade(solution_files(convolution=patches + WRONG_CONV2D), units=["convolution"])
+    assert _statuses(hostile) == _statuses(plain)
+    assert _statuses(hostile)["convolution.conv2d_slide_sobel"] == "failed"
+    assert hostile.score == plain.score < 100
+
+
+def test_patched_builtins_gain_nothing():
+    """Builtins patched at import can only break the student's own computations."""
+    patches = "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0\n"
+    plain = _grade(solution_files(convolution=WRONG_CONV2D), units=["convolution"])
+    hostile = _grade(solution_files(convolution=patches + WRONG_CONV2D), units=["convolution"])
+    passed_plain = {k for k, v in _statuses(plain).items() if v == "passed"}
+    passed_hostile = {k for k, v in _statuses(hostile).items() if v == "passed"}
+    assert passed_hostile <= passed_plain
+    assert hostile.score <= plain.score
+
+
+def test_infinite_loop_times_out_that_item_only():
+    source = solution_files()["activations.py"].replace(
+        "    t = np.tanh(_as_float(x))\n    return (1.0 - t * t)[()]\n",
+        "    while True:\n        pass\n")
+    from autograder.runner import Limits
+
+    result = _grade(solution_files(activations=source), units=["activations"], limits=Limits(wall=1.0, cpu=2.0))
+    by_status = {}
+    for item in result.items:
+        by_status.setdefault(item.status, set()).add(item.exercise)
+    assert by_status["timeout"] == {"tanh_derivative"}
+    assert "tanh_derivative" not in by_status["passed"]
+    assert result.score == 100 - sum(i.max_score for i in result.items if i.exercise == "tanh_derivative")
+    item = next(i for i in result.items if i.status == "timeout")
+    assert "time limit (1.0 s)" in item.message["en"]
+
+
+def test_os_exit_at_import_fails_that_module_only():
+    files = solution_files(backprop="import os\nos._exit(0)\n")
+    result = _grade(files)
+    for item in result.items:
+        if item.unit == "backprop":
+            assert item.status == "error" and "exit code 0" in item.message["en"], item.message["en"]
+        else:
+            assert item.status == "passed", (item.id, item.message["en"])
+
+
+def test_missing_file_and_missing_function():
+    files = solution_files()
+    del files["optimizers.py"]
+    files["activations.py"] = files["activations.py"].replace("def relu(x):", "def my_relu(x):")
+    result = _grade(files, units=["activations", "optimizers"])
+    for item in result.items:
+        if item.unit == "optimizers":
+            assert item.status == "missing" and "optimizers.py is missing" in item.message["en"]
+        elif item.exercise == "relu":
+            assert item.status == "missing" and "activations.py has no relu" in item.message["en"]
+        else:
+            assert item.status == "passed", item.id
+
+
+def test_printed_output_is_shown_truncated():
+    source = solution_files()["activations.py"].replace(
+        "def relu(x):", "def relu(x):\n    print('debug relu', 'x' * 5000)")
+    result = _grade(solution_files(activations=source), units=["activations"])
+    item = next(i for i in result.items if i.exercise == "relu")
+    assert item.status == "passed"
+    assert "your code printed: debug relu" in item.message["en"]
+    assert len(item.message["en"]) < 1200
+
+
+def test_syntax_error_names_the_line():
+    source = solution_files()["optimizers.py"].replace("def gd_step(w, grad, lr):", "def gd_step(w, grad, lr)")
+    result = _grade(solution_files(optimizers=source), units=["optimizers"])
+    assert {i.status for i in result.items} == {"error"}
+    message = result.items[0].message["en"]
+    assert "syntax error" in message and "optimizers.py, line" in message
+
+
+def test_same_submission_same_result():
+    files = solution_files(activations=MUTANTS[8].submission().files["activations.py"].decode())
+    first, second = _grade(files, units=["activations"]), _grade(files, units=["activations"])
+    assert first.to_json() == second.to_json()
