@@ -81,6 +81,12 @@ class Engine:
             "-p", "no:terminal",
             "-p", "no:stepwise",
             "-p", "no:warnings",
+            "-p", "no:unraisableexception",
+            "-p", "no:threadexception",
+            "-p", "no:junitxml",
+            "-p", "no:doctest",
+            "-p", "no:pastebin",
+            "-p", "no:nose",
             "-s",
         ]
 

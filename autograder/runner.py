@@ -142,6 +142,10 @@ class Sandbox:
         self.plan.zygote_pid = self.proc.pid
         self.starts += 1
         self.preloaded = set()
+        self.ready = False  # the first control message waits for the zygote's start-up
+
+    def _wait_ready(self):
+        self.ready = True
         try:
             self.control({"op": "ping"}, timeout=60.0, restart=False)
         except SandboxFault:
@@ -188,6 +192,8 @@ class Sandbox:
             The zygote did not answer in time or answered with an error; with
             ``restart`` the sandbox is started afresh first.
         """
+        if not self.ready:
+            self._wait_ready()
         try:
             self.control_sock.settimeout(timeout)
             socket.send_fds(self.control_sock, [json.dumps(msg).encode()], list(fds))
