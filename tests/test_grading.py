@@ -10,7 +10,7 @@ import pytest
 from autograder import engine, loader, paths
 from autograder.result import STATUSES
 
-from submissions import MUTANTS, solution_files
+from autograder.samples import MUTANTS, solution_files
 
 
 @pytest.fixture(scope="module")

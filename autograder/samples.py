@@ -1,8 +1,10 @@
-"""Submissions made for tests: the reference solutions with one realistic mistake each.
+"""Sample submissions made from the reference solutions: each with one realistic mistake.
 
-Each mutant names the text it replaces in ``solutions/<unit>.py``; `mutate` fails
-loudly when that text is no longer there, so a changed solution cannot silently turn
-a mutant into a copy of the solution.
+Used by ``autograder demo`` (a class to grade), the batch benchmark (many generated
+students) and the project's tests (each mistake must lose exactly its items). Each
+mutant names the text it replaces in ``solutions/<unit>.py``; `mutate` fails loudly
+when that text is no longer there, so a changed solution cannot silently turn a mutant
+into a copy of the solution.
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,10 @@ from autograder import loader, paths, units
 
 def solution_source(unit):
     return (paths.SOLUTIONS / f"{unit}.py").read_text(encoding="utf-8")
+
+
+def stub_source(unit):
+    return (paths.EXERCISES / f"{unit}.py").read_text(encoding="utf-8")
 
 
 def mutate(unit, old, new, count=1):
@@ -41,8 +47,11 @@ class Mutant:
     new: str
     fails: frozenset
 
+    def files(self):
+        return solution_files(**{self.unit: mutate(self.unit, self.old, self.new)})
+
     def submission(self):
-        return loader.from_files(self.name, solution_files(**{self.unit: mutate(self.unit, self.old, self.new)}))
+        return loader.from_files(self.name, self.files())
 
 
 def _ids(unit, *names):
