@@ -74,6 +74,58 @@ def _cmd_selfcheck(args):
     return 1 if problems else 0
 
 
+def _print_batch(report, lang):
+    from autograder.gradebook import Gradebook
+    from autograder.batch import GRADEBOOK_FILE, grader_version
+    from autograder.reports import terminal
+
+    with Gradebook(report.out / GRADEBOOK_FILE) as book:
+        rows = book.class_results(report.version)
+    terminal.print_summary([r for _s, _h, r in rows if r is not None], lang=lang,
+                           title=f"{report.out / 'gradebook.csv'}")
+    print(f"{report.students} students: {report.graded} graded now, {report.reused} already in the gradebook "
+          f"({report.seconds:.1f} s)")
+    print(f"feedback pages: {report.out / 'feedback'}/<student>.html   class summary: {report.out / 'summary.html'}")
+    for student, reason in report.failed:
+        print(f"not graded: {student}: {reason}", file=sys.stderr)
+    for fault in report.faults:
+        print(f"grader fault: {fault}", file=sys.stderr)
+
+
+def _cmd_batch(args):
+    from autograder import batch
+
+    report = batch.run_batch(args.root, args.out, jobs=args.jobs, resume=args.resume, lang=args.lang,
+                             units=args.units.split(",") if args.units else None, isolation=args.isolation,
+                             executor=_executor(args), progress=not args.no_progress)
+    _print_batch(report, args.lang)
+    return 0 if report.ok else 3
+
+
+def _executor(args):
+    if getattr(args, "executor", "local") == "local" and not getattr(args, "scheduler", None):
+        return None
+    from autograder.dask_executor import DaskExecutor
+
+    return DaskExecutor(scheduler=args.scheduler, workers=args.jobs,
+                        engine_options={"units": args.units.split(",") if args.units else None,
+                                        "isolation": args.isolation})
+
+
+def _cmd_demo(args):
+    from pathlib import Path
+
+    from autograder import batch, demo
+
+    out = Path(args.out)
+    root = demo.write_sample_class(out / "submissions")
+    print(f"sample class written to {root}")
+    report = batch.run_batch(root, out / "grades", jobs=args.jobs, lang=args.lang, isolation=args.isolation,
+                             progress=not args.no_progress)
+    _print_batch(report, args.lang)
+    return 0 if report.ok else 3
+
+
 def _add_engine_options(p):
     p.add_argument("--units", help="comma-separated units to grade (default: all)")
     p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto",
@@ -100,6 +152,26 @@ def build_parser():
     p.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("batch", help="grade every submission under ROOT into a gradebook and exports")
+    p.add_argument("root", help="one folder or .zip per student, or nbgrader's submitted/<student>/<assignment>/")
+    p.add_argument("--out", required=True, help="folder for the gradebook and the exports")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
+    p.add_argument("--resume", action="store_true", help="continue the last unfinished run of ROOT")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local worker processes, or a Dask cluster (with --scheduler, or a LocalCluster)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="address of a running Dask scheduler")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser("demo", help="grade a bundled sample class (the quick start)")
+    p.add_argument("--out", default="autograder-demo", help="where to write the class and its grades")
+    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto")
+    p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
+    p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("selfcheck", help="solutions get full marks, stubs get 0 (for course maintainers)")
     _add_engine_options(p)

@@ -11,7 +11,7 @@ import pytest
 
 from autograder import paths
 from autograder.plugin import Controller
-from autograder.runner import Limits, Sandbox
+from autograder.runner import InProcessSandbox, Limits, Sandbox
 from autograder.student import StudentSession
 
 GRADERS_INI = paths.GRADERS / "graders.ini"
@@ -27,7 +27,8 @@ class Engine:
     Parameters
     ----------
     units : list of str, optional
-    isolation : {"auto", "namespaces", "limits"}
+    isolation : {"auto", "namespaces", "limits", "none"}
+        ``"none"`` runs student code in this process: for measuring isolation's cost only.
     limits : Limits, optional
     workdir : path, optional
         Where the sandbox's staging folders go (a fresh temporary folder by default).
@@ -50,7 +51,8 @@ class Engine:
             (the affected items are still reported, as ``error`` items).
         """
         with tempfile.TemporaryDirectory(prefix="autograder-", dir=self.workdir) as tmp:
-            sandbox = Sandbox(tmp, mode=self.isolation, processes=self.limits.processes)
+            sandbox_class = InProcessSandbox if self.isolation == "none" else Sandbox
+            sandbox = sandbox_class(tmp, mode=self.isolation, processes=self.limits.processes)
             try:
                 def jobs():
                     for submission in submissions:

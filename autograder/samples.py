@@ -204,3 +204,38 @@ MUTANTS = [
         _ids("optimizers", "gd_step_is_pure", "gd_epoch_linear_regression", "optimize_gd_bowl"),
     ),
 ]
+
+
+def generated_class(n, seed=0):
+    """``{student: {file: source}}`` of ``n`` students with 0–3 mistakes each (in
+    different units), reproducible from ``seed``. Every student's files differ (a
+    comment names the student), so no two share a content hash."""
+    import random
+
+    chooser = random.Random(seed)
+    by_unit = {}
+    for mutant in MUTANTS:
+        by_unit.setdefault(mutant.unit, []).append(mutant)
+    students = {}
+    for i in range(n):
+        chosen = chooser.sample(sorted(by_unit), chooser.choice([0, 1, 1, 2, 2, 3]))
+        replaced = {}
+        for unit in chosen:
+            mutant = chooser.choice(by_unit[unit])
+            replaced[unit] = mutate(unit, mutant.old, mutant.new)
+        name = f"student{i:03d}"
+        files = solution_files(**replaced)
+        students[name] = {f: f"# {name}\n{source}" for f, source in files.items()}
+    return students
+
+
+def write_class(folder, students):
+    """Write ``{student: {file: source}}`` as one folder per student; return ``folder``."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    for student, files in students.items():
+        (folder / student).mkdir(parents=True, exist_ok=True)
+        for name, source in files.items():
+            (folder / student / name).write_text(source, encoding="utf-8")
+    return folder

@@ -1,0 +1,339 @@
+"""``autograder batch``: a whole class in one command.
+
+1. Find the submissions under ROOT (a folder or ``.zip`` per student, or nbgrader's
+   ``submitted/<student>/<assignment>/`` tree) and hash each one.
+2. Skip every content hash the gradebook already holds for this grader version;
+   identical submissions are graded once.
+3. Grade the rest on an executor (`LocalExecutor`: worker processes, each with its own
+   warm sandbox and pytest session; or Dask, `autograder.dask_executor`), recording each
+   result in the gradebook as it arrives.
+4. Write the exports (`autograder.export`) for every student in the gradebook.
+"""
+
+import hashlib
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import __version__, loader, paths
+from autograder.gradebook import Gradebook
+
+GRADEBOOK_FILE = "gradebook.sqlite"
+GRADER_FILES = ("graders", "sandbox", "compare.py", "messages.py", "student.py", "plugin.py", "problems.py",
+                "notebook_source.py", "loader.py")
+
+
+def grader_version(units=None):
+    """A short hash of everything that decides a result: graders, solutions, comparison.
+
+    A result recorded under another version is graded again.
+    """
+    digest = hashlib.sha256(f"{__version__}\0{','.join(sorted(units or []))}".encode())
+    files = []
+    for name in GRADER_FILES:
+        path = paths.PACKAGE / name
+        files += sorted(path.rglob("*.py")) + sorted(path.rglob("*.ini")) if path.is_dir() else [path]
+    files += sorted(paths.SOLUTIONS.glob("*.py"))
+    for path in files:
+        digest.update(str(path.relative_to(paths.COURSE_ROOT)).encode() + b"\0" + path.read_bytes())
+    return f"{__version__}-{digest.hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission to grade."""
+
+    id: int
+    student: str
+    path: str
+    content_hash: str
+
+
+def discover(root):
+    """``[(student, path)]`` of the submissions under ``root``, sorted by student.
+
+    ``root/submitted/<student>/`` (nbgrader) when there is such a folder, otherwise each
+    folder or ``.zip`` directly in ``root``. Hidden entries are skipped.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a folder")
+    base = root / "submitted" if (root / "submitted").is_dir() else root
+    found, names = [], set()
+    for entry in sorted(base.iterdir()):
+        if entry.name.startswith((".", "__")):
+            continue
+        if entry.is_dir() or entry.suffix == ".zip":
+            name = entry.stem if entry.suffix == ".zip" else entry.name
+            while name in names:  # alice/ and alice.zip
+                name += "_"
+            names.add(name)
+            found.append((name, str(entry)))
+    return found
+
+
+# ----------------------------------------------------------------------------- worker side
+def render_images(result):
+    """``{item_id: {"expected": png, "got": png}}`` for the image items of ``result``."""
+    from autograder.reports import images
+
+    out = {}
+    for item in result.items:
+        pictures = images.pair(item.details)
+        if pictures:
+            out[item.id] = pictures
+    return out
+
+
+def grade_stream(tasks, emit, engine_options):
+    """Grade ``tasks`` (an iterable of `Task`) in this process; ``emit(event)`` for each.
+
+    Events are tuples: ``("started", task_id)``, ``("done", task_id, content_hash,
+    result, images, seconds)`` (``result`` without its report-only details), and, once
+    at the end, ``("fault", text)`` if a grader failed.
+    """
+    from autograder.engine import Engine, GraderFault
+
+    state = {}
+
+    def submissions():
+        for task in tasks:
+            submission = loader.load(task.path, name=task.student)
+            emit(("started", task.id))
+            state.update(task=task, hash=submission.content_hash, t0=time.perf_counter())
+            yield submission
+
+    def on_result(result):
+        seconds = time.perf_counter() - state["t0"]
+        pictures = render_images(result)
+        for item in result.items:
+            item.details = {}
+        emit(("done", state["task"].id, state["hash"], result, pictures, seconds))
+
+    try:
+        Engine(**engine_options).run(submissions(), on_result)
+    except GraderFault as exc:
+        emit(("fault", str(exc)))
+
+
+def _worker_main(task_q, event_q, engine_options):
+    from autograder.sandbox.zygote import PR_SET_PDEATHSIG, _prctl
+
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the driver
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker = os.getpid()
+    try:
+        grade_stream(iter(task_q.get, None), lambda event: event_q.put((worker, *event)), engine_options)
+    except BaseException:  # noqa: BLE001 - reported to the driver, which retries elsewhere
+        event_q.put((worker, "crash", traceback.format_exc()))
+        raise
+
+
+class LocalExecutor:
+    """Worker processes on this machine, each grading a stream of tasks.
+
+    Parameters
+    ----------
+    jobs : int
+        Worker processes (default: the number of CPUs).
+    engine_options : dict
+        Passed to `autograder.engine.Engine` in each worker.
+    """
+
+    max_attempts = 2
+
+    def __init__(self, jobs=None, engine_options=None):
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.engine_options = engine_options or {}
+
+    def run(self, tasks, on_event):
+        """Grade ``tasks``; call ``on_event(event)`` with `grade_stream`'s events, plus
+        ``("failed", task_id, reason)`` for a task that killed its worker twice."""
+        tasks = list(tasks)
+        if not tasks:
+            return
+        ctx = multiprocessing.get_context("spawn")
+        task_q, event_q = ctx.Queue(), ctx.Queue()
+        by_id = {t.id: t for t in tasks}
+        attempts = {t.id: 1 for t in tasks}
+        for task in tasks:
+            task_q.put(task)
+        workers, in_flight, finished = {}, {}, set()
+
+        def start_worker():
+            proc = ctx.Process(target=_worker_main, args=(task_q, event_q, self.engine_options), daemon=True)
+            proc.start()
+            workers[proc.pid] = proc
+
+        for _ in range(min(self.jobs, len(tasks))):
+            start_worker()
+        try:
+            while len(finished) < len(tasks):
+                try:
+                    worker, kind, *rest = event_q.get(timeout=1.0)
+                except queue.Empty:
+                    self._replace_dead(workers, in_flight, by_id, attempts, task_q, finished, on_event, start_worker)
+                    continue
+                if kind == "started":
+                    in_flight[worker] = rest[0]
+                elif kind == "done":
+                    in_flight.pop(worker, None)
+                    if rest[0] not in finished:
+                        finished.add(rest[0])
+                        on_event(("done", *rest))
+                elif kind == "fault":
+                    on_event(("fault", *rest))
+                elif kind == "crash":
+                    on_event(("crash", *rest))
+        finally:
+            for _ in workers:
+                task_q.put(None)
+            for proc in workers.values():
+                proc.join(timeout=10)
+                if proc.is_alive():
+                    proc.kill()
+
+    def _replace_dead(self, workers, in_flight, by_id, attempts, task_q, finished, on_event, start_worker):
+        for pid, proc in list(workers.items()):
+            if proc.is_alive():
+                continue
+            del workers[pid]
+            task_id = in_flight.pop(pid, None)
+            if task_id is not None and task_id not in finished:
+                if attempts[task_id] < self.max_attempts:
+                    attempts[task_id] += 1
+                    task_q.put(by_id[task_id])
+                else:
+                    finished.add(task_id)
+                    on_event(("failed", task_id, f"the grading worker died twice (exit code {proc.exitcode})"))
+            if len(finished) < len(by_id):
+                start_worker()
+
+
+# ----------------------------------------------------------------------------- driver
+@dataclass
+class BatchReport:
+    """What a batch did: counts, timings, problems, where the exports are."""
+
+    out: Path
+    version: str
+    students: int
+    graded: int
+    reused: int
+    failed: list
+    faults: list
+    seconds: float
+    per_submission: list
+
+    @property
+    def ok(self):
+        return not self.failed and not self.faults
+
+
+class Progress:
+    """A live progress bar on a terminal (rich), plain lines otherwise."""
+
+    def __init__(self, total, enabled=True, stream=None):
+        self.total, self.done, self.errors = total, 0, 0
+        self.enabled = enabled and total > 0
+        self.stream = stream or sys.stderr
+        self.start = time.perf_counter()
+        self.last_line = 0.0
+        self.live = None
+        if self.enabled and self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress
+            from rich.progress import TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+            self.live = RichProgress(
+                TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                TextColumn("[red]{task.fields[errors]}"), console=Console(file=self.stream), transient=False)
+            self.task = self.live.add_task("grading", total=total, rate="", errors="")
+            self.live.start()
+
+    def advance(self, had_errors):
+        self.done += 1
+        self.errors += bool(had_errors)
+        elapsed = time.perf_counter() - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        if self.live is not None:
+            self.live.update(self.task, advance=1, rate=f"{rate:.1f}/s",
+                             errors=f"{self.errors} with errors" if self.errors else "")
+        elif self.enabled and (time.perf_counter() - self.last_line > 5 or self.done == self.total):
+            self.last_line = time.perf_counter()
+            eta = (self.total - self.done) / rate if rate else 0
+            print(f"graded {self.done}/{self.total} ({rate:.1f}/s, ETA {eta:.0f} s, "
+                  f"{self.errors} with errors)", file=self.stream, flush=True)
+
+    def close(self):
+        if self.live is not None:
+            self.live.stop()
+
+
+def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, isolation="auto",
+              executor=None, progress=True, export=True):
+    """Grade every submission under ``root`` into the gradebook in ``out``; write exports.
+
+    Returns
+    -------
+    BatchReport
+    """
+    if export:
+        from autograder import export as exports
+
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    version = grader_version(units)
+    engine_options = {"units": units, "isolation": isolation}
+    executor = executor or LocalExecutor(jobs, engine_options)
+    students = discover(root)
+    with Gradebook(out / GRADEBOOK_FILE) as book:
+        run_id = book.start_run(Path(root).resolve(), version, resume=resume)
+        tasks, queued, reused = [], set(), 0
+        for student, path in students:
+            content_hash = loader.load(path, name=student).content_hash
+            book.see(student, path, content_hash, run_id)
+            if book.has_result(content_hash, version) or content_hash in queued:
+                reused += 1
+                continue
+            queued.add(content_hash)
+            tasks.append(Task(len(tasks), student, path, content_hash))
+        bar = Progress(len(tasks), enabled=progress)
+        failed, faults, per_submission = [], [], []
+        by_id = {t.id: t for t in tasks}
+
+        def on_event(event):
+            kind = event[0]
+            if kind == "done":
+                _, task_id, content_hash, result, pictures, seconds = event
+                if content_hash != by_id[task_id].content_hash:  # changed on disk since step 1
+                    book.see(by_id[task_id].student, by_id[task_id].path, content_hash, run_id)
+                book.record(content_hash, version, result, pictures, run_id, seconds)
+                per_submission.append(seconds)
+                bar.advance(any(i.status in ("error", "timeout") for i in result.items))
+            elif kind == "failed":
+                failed.append((by_id[event[1]].student, event[2]))
+                bar.advance(True)
+            elif kind in ("fault", "crash"):
+                faults.append(event[1])
+
+        try:
+            executor.run(tasks, on_event)
+        except KeyboardInterrupt:
+            bar.close()
+            book.finish_run(run_id, "interrupted")
+            raise
+        bar.close()
+        book.finish_run(run_id, "finished" if not failed else "incomplete")
+        if export:
+            exports.export_all(book, out, version, lang=lang)
+    return BatchReport(out, version, len(students), len(tasks) - len(failed), reused, failed, faults,
+                       time.perf_counter() - started, per_submission)

@@ -1,0 +1,227 @@
+"""The SQLite gradebook of a batch: what each student handed in and what it earned.
+
+Results are keyed by the submission's content hash and the grader version, so the same
+content is never graded twice (two students who hand in identical files share one
+result), and a changed grader regrades. Each result is written in one transaction —
+its row, its items and its pictures — by the trusted driver process only: a batch
+killed at any moment leaves every finished result intact and nothing half-written.
+
+Tables
+------
+``results``     one row per (content_hash, grader_version): score, max_score, gradable
+``items``       the items of a result (the contract's item fields)
+``images``      feedback pictures of image items (PNG), by item and kind
+``students``    each student's latest submission: source path and content hash
+``runs``        one row per batch run: when, what root, how it ended
+"""
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from autograder.result import ItemResult, Result
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    root TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running'
+);
+CREATE TABLE IF NOT EXISTS results (
+    content_hash TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    gradable INTEGER NOT NULL,
+    graded_at TEXT NOT NULL,
+    seconds REAL,
+    run_id INTEGER REFERENCES runs(id),
+    PRIMARY KEY (content_hash, grader_version)
+);
+CREATE TABLE IF NOT EXISTS items (
+    content_hash TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    item_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    status TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (content_hash, grader_version, item_id),
+    FOREIGN KEY (content_hash, grader_version) REFERENCES results (content_hash, grader_version)
+);
+CREATE TABLE IF NOT EXISTS images (
+    content_hash TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    png BLOB NOT NULL,
+    PRIMARY KEY (content_hash, grader_version, item_id, kind)
+);
+CREATE TABLE IF NOT EXISTS students (
+    student TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id)
+);
+"""
+
+
+def _now():
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class Gradebook:
+    """An open gradebook file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file (created with its folder if missing).
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path} has gradebook schema {row[0]}, this autograder reads {SCHEMA_VERSION}")
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def transaction(self):
+        return _Transaction(self.db)
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, root, grader_version, resume=False):
+        """A new run's id, or with ``resume`` the id of the last unfinished run of ``root``."""
+        with self.transaction():
+            if resume:
+                row = self.db.execute(
+                    "SELECT id FROM runs WHERE root=? AND grader_version=? AND status='running' ORDER BY id DESC LIMIT 1",
+                    (str(root), grader_version)).fetchone()
+                if row:
+                    return row[0]
+            cur = self.db.execute("INSERT INTO runs (root, grader_version, started_at) VALUES (?, ?, ?)",
+                                  (str(root), grader_version, _now()))
+            return cur.lastrowid
+
+    def finish_run(self, run_id, status="finished"):
+        with self.transaction():
+            self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (_now(), status, run_id))
+
+    # ------------------------------------------------------------------ students and results
+    def see(self, student, source, content_hash, run_id):
+        """Record ``student``'s current submission (its content hash)."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO students (student, source, content_hash, seen_at, run_id) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(student) DO UPDATE SET source=excluded.source, content_hash=excluded.content_hash, "
+                "seen_at=excluded.seen_at, run_id=excluded.run_id",
+                (student, str(source), content_hash, _now(), run_id))
+
+    def has_result(self, content_hash, grader_version):
+        return self.db.execute("SELECT 1 FROM results WHERE content_hash=? AND grader_version=?",
+                               (content_hash, grader_version)).fetchone() is not None
+
+    def record(self, content_hash, grader_version, result, images=None, run_id=None, seconds=None):
+        """Store ``result`` (and ``{item_id: {kind: png}}`` pictures) in one transaction.
+
+        Returns False (and changes nothing) if that content already has a result for
+        this grader version.
+        """
+        with self.transaction():
+            if self.has_result(content_hash, grader_version):
+                return False
+            self.db.execute(
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (content_hash, grader_version, result.score, result.max_score, int(result.gradable), _now(),
+                 seconds, run_id))
+            self.db.executemany(
+                "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(content_hash, grader_version, n, i.id, i.unit, i.exercise, i.score, i.max_score, i.status,
+                  i.visibility, json.dumps(i.message, ensure_ascii=False)) for n, i in enumerate(result.items)])
+            self.db.executemany(
+                "INSERT INTO images VALUES (?, ?, ?, ?, ?)",
+                [(content_hash, grader_version, item_id, kind, png)
+                 for item_id, pictures in (images or {}).items() for kind, png in pictures.items()])
+        return True
+
+    def result(self, content_hash, grader_version, name):
+        """The stored `Result` of that content, named ``name``; `None` if there is none."""
+        row = self.db.execute("SELECT gradable FROM results WHERE content_hash=? AND grader_version=?",
+                              (content_hash, grader_version)).fetchone()
+        if row is None:
+            return None
+        items = [
+            ItemResult(item_id, unit, exercise, score, max_score, status, visibility, json.loads(message))
+            for item_id, unit, exercise, score, max_score, status, visibility, message in self.db.execute(
+                "SELECT item_id, unit, exercise, score, max_score, status, visibility, message FROM items "
+                "WHERE content_hash=? AND grader_version=? ORDER BY position", (content_hash, grader_version))
+        ]
+        return Result(name, items, gradable=bool(row[0]))
+
+    def images(self, content_hash, grader_version):
+        """``{item_id: {kind: png bytes}}`` of that result."""
+        out = {}
+        for item_id, kind, png in self.db.execute(
+                "SELECT item_id, kind, png FROM images WHERE content_hash=? AND grader_version=?",
+                (content_hash, grader_version)):
+            out.setdefault(item_id, {})[kind] = png
+        return out
+
+    def students(self):
+        """``[(student, source, content_hash)]``, sorted by student."""
+        return self.db.execute("SELECT student, source, content_hash FROM students ORDER BY student").fetchall()
+
+    def class_results(self, grader_version):
+        """``[(student, content_hash, Result or None)]`` for every student, by name."""
+        return [(student, h, self.result(h, grader_version, student)) for student, _source, h in self.students()]
+
+    def count_results(self, grader_version=None):
+        if grader_version is None:
+            return self.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM results WHERE grader_version=?", (grader_version,)).fetchone()[0]
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on an exception)."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False

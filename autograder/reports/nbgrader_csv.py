@@ -1,0 +1,30 @@
+"""Grades in the columns of ``nbgrader export``: one row per student and assignment.
+
+``assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,
+late_submission_penalty,score,max_score`` — each unit is the nbgrader assignment
+``NN_<unit>`` (``01_convolution`` …). Names, e-mails, due dates and timestamps are not
+known to the grader and are left empty; no late penalty is applied.
+"""
+
+import csv
+import io
+
+from autograder import units as course_units
+
+COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
+           "late_submission_penalty", "score", "max_score")
+
+
+def grades_csv(results):
+    """CSV text for the `autograder.result.Result` list ``results``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for unit in course_units.UNITS:
+        for result in results:
+            scores = result.units.get(unit.name)
+            if scores is None:
+                continue
+            writer.writerow([unit.assignment, "", "", result.submission, "", "", "", f"{scores['score']:g}",
+                             "0", f"{scores['score']:g}", f"{scores['max_score']:g}"])
+    return buffer.getvalue()

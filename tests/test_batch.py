@@ -1,0 +1,156 @@
+"""``autograder batch``: the same results as grading alone, resumable after SIGKILL,
+exports that follow their schemas."""
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder import batch, engine, loader, paths, samples
+from autograder.gradebook import Gradebook
+from autograder.reports import nbgrader_csv
+from autograder.result import ITEM_KEYS, STATUSES
+
+N_STUDENTS = 32
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    return samples.write_class(root, samples.generated_class(N_STUDENTS, seed=5))
+
+
+@pytest.fixture(scope="module")
+def batch_run(klass, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    report = batch.run_batch(klass, out, jobs=2, progress=False)
+    return report, out
+
+
+def _batch_results(out):
+    return {r["submission"]: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+
+
+def test_batch_equals_grading_each_alone(klass, batch_run):
+    report, out = batch_run
+    assert report.ok and report.graded == N_STUDENTS and report.students == N_STUDENTS
+    in_batch = _batch_results(out)
+    assert len(in_batch) == N_STUDENTS
+    for student in sorted(in_batch)[:: max(1, N_STUDENTS // 12)]:  # a dozen, each in its own engine
+        alone = engine.grade(loader.load(klass / student, name=student)).to_json()
+        assert alone == in_batch[student], student
+
+
+def test_batch_grades_every_student_the_same_way_as_one_engine_run(klass, batch_run):
+    """All students in one engine run (no workers, no gradebook) give the batch's results."""
+    _report, out = batch_run
+    in_batch = _batch_results(out)
+    together = []
+    engine.Engine().run([loader.load(klass / s, name=s) for s in sorted(in_batch)], together.append)
+    assert {r.submission: r.to_json() for r in together} == in_batch
+
+
+def test_rerun_grades_nothing_twice(klass, batch_run):
+    _report, out = batch_run
+    again = batch.run_batch(klass, out, jobs=2, progress=False)
+    assert again.graded == 0 and again.reused == N_STUDENTS
+
+
+def test_identical_submissions_are_graded_once(tmp_path):
+    files = samples.solution_files()
+    root = samples.write_class(tmp_path / "class", {"twin_a": files, "twin_b": files, "other": samples.MUTANTS[0].files()})
+    report = batch.run_batch(root, tmp_path / "out", jobs=1, progress=False, export=False)
+    assert (report.graded, report.reused) == (2, 1)
+    with Gradebook(tmp_path / "out" / "gradebook.sqlite") as book:
+        rows = book.class_results(report.version)
+    assert [s for s, _h, r in rows if r is not None and r.score == 400] == ["twin_a", "twin_b"]
+
+
+def test_gradebook_csv_and_results_jsonl_follow_the_schema(batch_run):
+    _report, out = batch_run
+    rows = list(csv.DictReader((out / "gradebook.csv").open(encoding="utf-8")))
+    assert list(rows[0]) == ["student", "convolution", "activations", "backprop", "optimizers", "total",
+                             "max_score", "gradable", "content_hash"]
+    assert len(rows) == N_STUDENTS
+    for row in rows:
+        units = [float(row[u]) for u in ("convolution", "activations", "backprop", "optimizers")]
+        assert float(row["total"]) == pytest.approx(sum(units))
+        assert float(row["max_score"]) == 400
+    for result in _batch_results(out).values():
+        assert set(result) == {"submission", "score", "max_score", "gradable", "units", "items"}
+        assert result["score"] == pytest.approx(sum(i["score"] for i in result["items"]))
+        for unit, scores in result["units"].items():
+            assert scores["score"] == pytest.approx(sum(i["score"] for i in result["items"] if i["unit"] == unit))
+        for item in result["items"]:
+            assert tuple(item) == ITEM_KEYS and item["status"] in STATUSES
+
+
+def test_gradescope_and_nbgrader_exports(batch_run):
+    _report, out = batch_run
+    results = _batch_results(out)
+    student = sorted(results)[3]
+    data = json.loads((out / "gradescope" / student / "results.json").read_text(encoding="utf-8"))
+    assert data["score"] == results[student]["score"] and data["max_score"] == 400
+    assert len(data["tests"]) == len(results[student]["items"])
+    for test in data["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
+        assert test["visibility"] in ("visible", "after_due_date")
+    rows = list(csv.reader((out / "nbgrader_grades.csv").open(encoding="utf-8")))
+    assert tuple(rows[0]) == nbgrader_csv.COLUMNS
+    assert len(rows) == 1 + 4 * N_STUDENTS
+    assert {r[0] for r in rows[1:]} == {"01_convolution", "02_activations", "03_backprop", "04_optimizers"}
+
+
+def test_feedback_pages_exist_for_every_student(batch_run):
+    _report, out = batch_run
+    for student in _batch_results(out):
+        html = (out / "feedback" / f"{student}.html").read_text(encoding="utf-8")
+        assert student in html
+        assert (out / "feedback" / f"{student}.md").exists()
+    assert "<svg" in (out / "summary.html").read_text(encoding="utf-8")
+
+
+def _count_results(db_path):
+    if not db_path.exists():
+        return 0
+    try:
+        with sqlite3.connect(db_path, timeout=5) as db:
+            return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_sigkill_mid_batch_then_resume_grades_everyone_exactly_once(klass, tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "batch", str(klass), "--out", str(out), "--jobs", "2",
+               "--no-progress"]
+    proc = subprocess.Popen(command, cwd=paths.COURSE_ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = out / "gradebook.sqlite"
+    deadline = time.monotonic() + 120
+    while _count_results(db) < 6 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver, its workers and their sandboxes
+    proc.wait()
+    before = _count_results(db)
+    assert 6 <= before < N_STUDENTS, "the batch should have been killed part-way"
+
+    resumed = subprocess.run(command + ["--resume"], cwd=paths.COURSE_ROOT, capture_output=True, text=True,
+                             timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"{N_STUDENTS - before} graded now, {before} already in the gradebook" in resumed.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM results").fetchone()[0] == N_STUDENTS
+        assert conn.execute("SELECT COUNT(DISTINCT content_hash) FROM students").fetchone()[0] == N_STUDENTS
+        missing = conn.execute("SELECT COUNT(*) FROM students s LEFT JOIN results r "
+                               "ON r.content_hash = s.content_hash WHERE r.content_hash IS NULL").fetchone()[0]
+        assert missing == 0
+        per_item = conn.execute("SELECT COUNT(*) FROM items GROUP BY content_hash").fetchall()
+        assert {n for (n,) in per_item} == {103}
+    assert len(_batch_results(out)) == N_STUDENTS
