@@ -195,3 +195,9 @@ def no_warning(record, category="RuntimeWarning"):
     hits = [w for w in record.warnings if w.startswith(category)]
     if hits:
         raise Mismatch(messages.text("warned", call=record.description, warnings="; ".join(hits[:2])))
+
+
+def dtype(got, name, call):
+    """An array of dtype ``name`` (``"float32"``) — asked for where the contract names one."""
+    if not isinstance(got, np.ndarray) or got.dtype != np.dtype(name):
+        raise Mismatch(messages.text("wrong_dtype", call=call, expected=name, got=_kind(got)))

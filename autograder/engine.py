@@ -70,7 +70,7 @@ class Engine:
 
     def _session(self, sandbox, submission):
         sandbox.stage(submission.files)
-        return StudentSession(sandbox, submission.units, self.limits)
+        return StudentSession(sandbox, submission.units, self.limits, files=submission.files)
 
     @staticmethod
     def _pytest_args():

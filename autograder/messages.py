@@ -156,6 +156,156 @@ CATALOG = {
     "expected_dict": ("一個 dict", "a dict"),
     "expected_tuple": ("一個 tuple", "a tuple"),
     "expected_list": ("一個 list", "a list"),
+    # Feedback pages (autograder.reports.feedback): headings and captions.
+    "page_title": ("{name} 的評分回饋", "Feedback for {name}"),
+    "page_all_passed": ("全部通過，做得好！", "Every item passed — well done!"),
+    "page_not_gradable": (
+        "這份繳交無法評分，原因寫在下面每一項裡。",
+        "This submission could not be graded; each item below says why.",
+    ),
+    "page_problems_intro": (
+        "每一項都寫出呼叫了什麼、應該得到什麼、實際得到什麼。",
+        "Each item says what was called, what was expected and what came back.",
+    ),
+    "page_hidden": ("隱藏測試", "hidden test"),
+    "page_exercise": ("練習 {exercise}", "exercise {exercise}"),
+    "page_picture_expected": ("應為", "expected"),
+    "page_picture_got": ("得到", "got"),
+    "page_picture_none": (
+        "回傳的值不是二維陣列，無法畫成圖。",
+        "What came back is not a 2-D array, so it cannot be drawn.",
+    ),
+    "page_pictures_note": (
+        "兩張圖使用同一個灰階範圍（應得結果的最小值到最大值），所以亮度不同就代表數值不同。",
+        "Both pictures share one grey scale (the range of the expected result), so a difference "
+        "in brightness is a difference in the values.",
+    ),
+    # Class summary page (autograder.reports.summary).
+    "summary_title": ("全班成績摘要", "Class summary"),
+    "summary_submissions": ("繳交份數", "Submissions"),
+    "summary_mean": ("平均", "Mean"),
+    "summary_median": ("中位數", "Median"),
+    "summary_max": ("最高分", "Highest"),
+    "summary_out_of": ("滿分 {max_score}", "out of {max_score}"),
+    "summary_histogram": ("總分分布", "Distribution of total scores"),
+    "summary_axis_score": ("總分（滿分 {max_score}）", "Total score (out of {max_score})"),
+    "summary_axis_count": ("人數", "Submissions"),
+    "summary_units": ("各單元平均分數", "Mean score per unit"),
+    "summary_mean_score": ("平均分數", "Mean score"),
+    "summary_items": ("各項目通過率（最難的在前）", "Pass rate of every item (hardest first)"),
+    "summary_pass_rate": ("通過率", "Pass rate"),
+    "summary_passed": ("通過／繳交", "Passed / submissions"),
+    "summary_empty": ("還沒有任何繳交。", "No submissions yet."),
+    "wrong_dtype": ("{call}：dtype 應為 {expected}，得到 {got}。", "{call}: the dtype should be {expected}, got {got}."),
+    # The CNN unit (autograder.keras_checks, graders/test_cifar10_cnn.py).
+    "model_not_keras": (
+        "{call} 應回傳一個 Keras 模型，得到 {type}。",
+        "{call} should return a Keras model, got {type}.",
+    ),
+    "model_lambda": (
+        "{what} 含有以 Python lambda 寫成的 Lambda 層：為了安全，評分程式不執行模型裡的程式碼。請改用 Keras 內建的層"
+        "（例如 Rescaling、Activation）。",
+        "{what} has a Lambda layer holding Python code: for safety the grader runs no code from a model. Use "
+        "Keras' built-in layers instead (Rescaling, Activation, …).",
+    ),
+    "model_custom": (
+        "{what} 用了自訂的類別，評分程式只接受 Keras 內建的層：{detail}",
+        "{what} uses a custom class; the grader accepts Keras' built-in layers only: {detail}",
+    ),
+    "model_unreadable": ("無法重建 {what}：{detail}", "{what} could not be rebuilt: {detail}"),
+    "model_needs_layer": (
+        "{call} 至少需要 {need} 個 {layer}，目前有 {found} 個。",
+        "{call} needs at least {need} {layer} layer(s); it has {found}.",
+    ),
+    "model_has_conv": (
+        "{call} 是「沒有卷積」的 DNN：不應該有 Conv2D。",
+        "{call} is the DNN without convolution: it should have no Conv2D.",
+    ),
+    "model_output_shape": (
+        "{call} 的輸出形狀應為 {expected}，得到 {got}。",
+        "{call} should output shape {expected}, got {got}.",
+    ),
+    "model_softmax": (
+        "{call} 的最後一層應為 Dense({n}, activation=\"softmax\")，得到 {got}。",
+        "{call} should end with Dense({n}, activation=\"softmax\"), got {got}.",
+    ),
+    "model_not_compiled": (
+        "{call} 回傳的模型沒有編譯：請呼叫 model.compile(optimizer=…, loss=…, metrics=[\"accuracy\"])。",
+        "{call} returned a model that is not compiled: call model.compile(optimizer=…, loss=…, "
+        "metrics=[\"accuracy\"]).",
+    ),
+    "model_loss": (
+        "{call} 的損失函數應為 categorical_crossentropy（標籤是 one-hot，不是 sparse），得到 {got}。",
+        "{call} should use the categorical_crossentropy loss (labels are one-hot, not sparse), got {got}.",
+    ),
+    "model_accuracy": (
+        "{call} 編譯時 metrics 應包含 \"accuracy\"。",
+        "{call} should be compiled with metrics including \"accuracy\".",
+    ),
+    "model_too_large": (
+        "{call} 有 {params} 個參數，超過評分時訓練的上限 {limit}。",
+        "{call} has {params} parameters, over the grading budget of {limit}.",
+    ),
+    "loss_not_falling": (
+        "{call}：訓練時損失沒有下降（各 epoch：{losses}）。",
+        "{call}: the loss did not fall in training (per epoch: {losses}).",
+    ),
+    "synthetic_accuracy": (
+        "{call} 的架構在評分用的合成資料上訓練 {epochs} 個 epoch（{n} 張圖）後，測試準確率 {accuracy}，"
+        "低於 {threshold}。",
+        "{call}'s architecture, trained for {epochs} epochs on the grader's synthetic set ({n} images), "
+        "reached a test accuracy of {accuracy}, below {threshold}.",
+    ),
+    "flip_mode": (
+        "{call} 的 RandomFlip 應為 \"horizontal\"（上下顛倒的船和貓不是 CIFAR-10 的圖片），得到 {got}。",
+        "{call}'s RandomFlip should be \"horizontal\" (upside-down ships and cats are not CIFAR-10 "
+        "images), got {got}.",
+    ),
+    "not_random": (
+        "{call} 在訓練時應該每次產生不同的隨機變化，但輸出沒有改變。",
+        "{call} should change the images randomly in training, but the output did not change.",
+    ),
+    "base_not_frozen": (
+        "{call} 的 MobileNetV2 應該凍結（base.trainable = False）。",
+        "{call}'s MobileNetV2 base should be frozen (base.trainable = False).",
+    ),
+    "too_many_trainable": (
+        "{call} 有 {got} 個可訓練參數：只有新的分類頭應該可訓練。",
+        "{call} has {got} trainable parameters: only the new head should be trainable.",
+    ),
+    "not_history": (
+        "{call} 應回傳 model.fit(...) 的 History，得到 {got}。",
+        "{call} should return the History of model.fit(...), got {got}.",
+    ),
+    "wrong_epochs": (
+        "{call} 應訓練 {expected} 個 epoch，紀錄裡有 {got} 個。",
+        "{call} should train for {expected} epochs; the history has {got}.",
+    ),
+    "no_validation": (
+        "{call} 沒有留驗證集（history 裡沒有 val_loss）：請把 validation_split 傳給 fit。",
+        "{call} kept no validation data (no val_loss in the history): pass validation_split to fit.",
+    ),
+    "tensorflow_unavailable": (
+        "無法評分：評分機器上沒有安裝 TensorFlow。這不是你的錯，助教會重新評分。",
+        "Not graded: TensorFlow is not installed on the grading machine. This is not your fault; the staff "
+        "will regrade it.",
+    ),
+    "data_unavailable": (
+        "無法評分 {file}：評分機器上沒有 CIFAR-10 測試集。這不是你的錯，助教會在有資料的機器上重新評分"
+        "（設定 AUTOGRADER_CIFAR10 或 Keras 快取）。",
+        "{file} could not be graded: the CIFAR-10 test set is not on the grading machine. This is not your "
+        "fault; the staff will regrade it where the data is (AUTOGRADER_CIFAR10 or the Keras cache).",
+    ),
+    "model_accuracy_band": (
+        "cifar10_cnn.keras 在 CIFAR-10 測試集的準確率是 {accuracy}：達到 {threshold}，得部分分數"
+        "（{top} 以上得滿分）。",
+        "cifar10_cnn.keras reaches {accuracy} accuracy on the CIFAR-10 test set: at least {threshold}, "
+        "for part of the points ({top} or more earns them all).",
+    ),
+    "model_accuracy_low": (
+        "cifar10_cnn.keras 在 CIFAR-10 測試集的準確率是 {accuracy}，低於 {lowest}。",
+        "cifar10_cnn.keras reaches {accuracy} accuracy on the CIFAR-10 test set, below {lowest}.",
+    ),
 }
 
 

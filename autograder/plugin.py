@@ -35,6 +35,7 @@ class ItemMeta:
     visibility: str
     timeout: object
     seed: int
+    needs_module: bool = True
 
 
 def item_meta(item):
@@ -51,12 +52,14 @@ def item_meta(item):
     item_id = f"{unit}.{name}"
     seed = int.from_bytes(hashlib.sha256(item_id.encode()).digest()[:4], "big")
     return ItemMeta(item_id, unit, exercise, float(points),
-                    "public" if marker.kwargs.get("public") else "hidden", marker.kwargs.get("timeout"), seed)
+                    "public" if marker.kwargs.get("public") else "hidden", marker.kwargs.get("timeout"), seed,
+                    marker.kwargs.get("needs_module", True))
 
 
 def problem_result(meta, problem):
     """The item's result when ``problem`` (an `ItemProblem`) stopped it."""
-    return ItemResult(meta.id, meta.unit, meta.exercise, 0.0, meta.points, problem.status, meta.visibility,
+    score = min(getattr(problem, "score", 0.0), meta.points)
+    return ItemResult(meta.id, meta.unit, meta.exercise, score, meta.points, problem.status, meta.visibility,
                       problem.message, problem.details)
 
 
@@ -89,7 +92,7 @@ class Controller:
     # ------------------------------------------------------------------ pytest hooks
     def pytest_configure(self, config):
         config.stash[CONTROLLER] = self
-        config.addinivalue_line("markers", "grade(exercise, points, public=False, timeout=None): a graded item")
+        config.addinivalue_line("markers", "grade(exercise, points, public=False, timeout=None, needs_module=True): a graded item")
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -119,7 +122,9 @@ class Controller:
     def pytest_runtest_setup(self, item):
         # Stop before any fixture when the unit's file is missing or does not import:
         # the CNN graders' TensorFlow fixtures are never set up for nothing.
-        self.session.ensure(self.metas[item.nodeid].unit)
+        meta = self.metas[item.nodeid]
+        if meta.needs_module:
+            self.session.ensure(meta.unit)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):

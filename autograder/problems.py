@@ -54,3 +54,23 @@ class StudentTimeout(ItemProblem):
     """A call or an import went over its time limit and was killed."""
 
     status = "timeout"
+
+
+class PartialCredit(ItemProblem):
+    """The item earns part of its points (``score``), e.g. a model below the top
+    accuracy band. Status ``failed``."""
+
+    status = "failed"
+
+    def __init__(self, message, score, details=None):
+        super().__init__(message, details)
+        self.score = float(score)
+
+
+class NotGradable(ItemProblem):
+    """The grading machine lacks what the item needs (the real CIFAR-10 test set).
+
+    Status ``error`` with a message saying so — never a silent 0.
+    """
+
+    status = "error"

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from autograder import messages, units
-from autograder.problems import Missing, NotImplementedByStudent, StudentError, StudentTimeout
+from autograder.problems import ItemProblem, Missing, NotImplementedByStudent, StudentError, StudentTimeout
 from autograder.runner import ChildDied, ChildProtocolError, ChildTimeout, SandboxFault
 from autograder.sandbox.codec import Ref
 
@@ -141,11 +141,16 @@ class StudentSession:
         ``None``, or a message dict when the unit's file is present but unusable (a
         notebook that cannot be read).
     limits : autograder.runner.Limits
+    files : dict, optional
+        The submission's files (``{name: bytes}``), for items the parent grades itself
+        (the trained model file).
     """
 
-    def __init__(self, sandbox, units, limits):
+    def __init__(self, sandbox, units, limits, files=None):
         self.sandbox = sandbox
         self.units = units
+        self.files = files or {}
+        self.memo = {}
         self.base_limits = limits
         # The child's own limits (memory, processes) must suit every unit it may import.
         self.limits = limits
@@ -204,7 +209,7 @@ class StudentSession:
             return
         import_wall = unit_limits(unit, self.base_limits).import_wall
         try:
-            reply = child.request({"op": "load", "unit": unit}, timeout=import_wall)
+            reply = child.request({"op": "load", "unit": unit, "cpu": 2 * import_wall}, timeout=import_wall)
         except ChildTimeout:
             self._drop_child()
             problem = StudentTimeout(messages.text("import_timeout", file=filename, seconds=import_wall))
@@ -320,6 +325,24 @@ class RemoteModule:
                                       record, timeout=self._timeout)
         record.mutated = _mutated_names(reply.get("mutated") or [], _parameter_names(None, name, args, kwargs))
         return record.value
+
+    def memo(self, key, compute):
+        """``compute()`` once per submission (its problem too, if it raises one)."""
+        memo = self._session.memo
+        if key not in memo:
+            try:
+                memo[key] = ("value", compute())
+            except ItemProblem as problem:
+                memo[key] = ("problem", problem)
+        kind, value = memo[key]
+        if kind == "problem":
+            raise value
+        return value
+
+    @property
+    def files(self):
+        """The submission's files, ``{name: bytes}``."""
+        return self._session.files
 
     def answer(self, name):
         """The value of the module constant ``name``; `None` counts as not filled in."""

@@ -45,6 +45,9 @@ class Check:
     def dict_with(self, got, keys, call=None):
         return compare.dict_with(got, keys, self._call(call))
 
+    def dtype(self, got, name, call=None):
+        compare.dtype(got, name, self._call(call))
+
     def unmodified(self, record=None):
         compare.unmodified(record or self.student.last)
 

@@ -121,6 +121,7 @@ class Server:
     # ------------------------------------------------------------------ ops
     def op_load(self, req):
         unit = req["unit"]
+        _set_cpu_budget(req.get("cpu"))
         path = os.path.join(self.folder, f"{unit}.py")
         spec = importlib.util.spec_from_file_location(unit, path)
         module = importlib.util.module_from_spec(spec)
@@ -156,7 +157,7 @@ class Server:
 
     def op_driver(self, req):
         module = self._module(req["unit"])
-        driver = trusted.DRIVERS[req["name"]]
+        driver = trusted.driver(req["name"])
         return self._invoke(lambda *a, **k: driver(module, *a, **k), req)
 
     def op_exec(self, req):
