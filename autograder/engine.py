@@ -32,10 +32,17 @@ class Engine:
     limits : Limits, optional
     workdir : path, optional
         Where the sandbox's staging folders go (a fresh temporary folder by default).
+    exercises : list of str, optional
+        Grade only these exercises' items.
+    modules : dict, optional
+        ``{unit: module}`` already in memory (a notebook's namespace, graded in its own
+        kernel by ``grade()``); only with ``isolation="none"``.
     """
 
-    def __init__(self, units=None, isolation="auto", limits=None, workdir=None):
+    def __init__(self, units=None, isolation="auto", limits=None, workdir=None, exercises=None, modules=None):
         self.units = list(units) if units else None
+        self.exercises = list(exercises) if exercises else None
+        self.modules = modules
         self.isolation = isolation
         self.limits = limits or Limits()
         self.workdir = workdir
@@ -51,15 +58,17 @@ class Engine:
             (the affected items are still reported, as ``error`` items).
         """
         with tempfile.TemporaryDirectory(prefix="autograder-", dir=self.workdir) as tmp:
-            sandbox_class = InProcessSandbox if self.isolation == "none" else Sandbox
-            sandbox = sandbox_class(tmp, mode=self.isolation, processes=self.limits.processes)
+            if self.isolation == "none":
+                sandbox = InProcessSandbox(tmp, modules=self.modules)
+            else:
+                sandbox = Sandbox(tmp, mode=self.isolation, processes=self.limits.processes)
             try:
                 def jobs():
                     for submission in submissions:
                         yield submission, lambda s: self._session(sandbox, s)
 
-                controller = Controller(jobs(), on_result, units=self.units)
-                code = pytest.main(self._pytest_args(), plugins=[controller])
+                controller = Controller(jobs(), on_result, units=self.units, exercises=self.exercises)
+                code = pytest.main(self._pytest_args(self._grader_files()), plugins=[controller])
             finally:
                 sandbox.close()
         self.faults = controller.faults
@@ -72,10 +81,16 @@ class Engine:
         sandbox.stage(submission.files)
         return StudentSession(sandbox, submission.units, self.limits, files=submission.files)
 
+    def _grader_files(self):
+        """Only the selected units' grader modules (all of them by default)."""
+        if not self.units:
+            return [paths.GRADERS]
+        return [paths.GRADERS / f"test_{u}.py" for u in self.units if (paths.GRADERS / f"test_{u}.py").exists()]
+
     @staticmethod
-    def _pytest_args():
+    def _pytest_args(targets=(paths.GRADERS,)):
         return [
-            str(paths.GRADERS),
+            *map(str, targets),
             "-c", str(GRADERS_INI),
             "--rootdir", str(paths.GRADERS),
             "--import-mode=importlib",
@@ -91,6 +106,31 @@ class Engine:
             "-p", "no:nose",
             "-s",
         ]
+
+
+class _Collector:
+    """A pytest plugin that only collects the graders' items."""
+
+    def __init__(self):
+        self.metas = []
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        from autograder.plugin import item_meta
+
+        self.metas = [item_meta(item) for item in items]
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "grade(exercise, points, public=False, timeout=None, needs_module=True)")
+
+
+def collect_items():
+    """The `autograder.plugin.ItemMeta` of every grader item, without running any."""
+    collector = _Collector()
+    args = Engine._pytest_args() + ["--collect-only"]
+    code = pytest.main(args, plugins=[collector])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise GraderFault(f"collecting the graders failed (pytest exit code {code})")
+    return collector.metas
 
 
 def grade(submission, **engine_options):

@@ -76,12 +76,15 @@ class Controller:
         Called with each `Result`, in order.
     units : collection of str, optional
         Grade only these units' items.
+    exercises : collection of str, optional
+        Grade only the items of these exercises.
     """
 
-    def __init__(self, jobs, on_result, units=None):
+    def __init__(self, jobs, on_result, units=None, exercises=None):
         self.jobs = jobs
         self.on_result = on_result
         self.units = set(units) if units else None
+        self.exercises = set(exercises) if exercises else None
         self.items = []
         self.metas = {}
         self.session = None
@@ -102,7 +105,8 @@ class Controller:
         selected = []
         for item in items:
             meta = item_meta(item)
-            if self.units is None or meta.unit in self.units:
+            if (self.units is None or meta.unit in self.units) and (
+                    self.exercises is None or meta.exercise in self.exercises):
                 self.metas[item.nodeid] = meta
                 selected.append(item)
         order = {u.name: u.number for u in course_units.UNITS}

@@ -274,7 +274,8 @@ class InProcessSandbox:
     code, through the same codec, without a process boundary.
     """
 
-    def __init__(self, root, mode="none", processes=None):
+    def __init__(self, root, mode="none", processes=None, modules=None):
+        self.modules = dict(modules or {})
         self.root = Path(root)
         self.submission_dir = self.root / "submission"
         self.scratch_dir = self.root / "scratch"
@@ -284,7 +285,9 @@ class InProcessSandbox:
     stage = Sandbox.stage
 
     def spawn(self, limits):
-        return InProcessChild(str(self.submission_dir))
+        child = InProcessChild(str(self.submission_dir))
+        child.server.modules.update(self.modules)
+        return child
 
     def cleanup(self):
         pass

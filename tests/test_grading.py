@@ -7,18 +7,21 @@ sandbox), as a batch worker would.
 
 import pytest
 
-from autograder import engine, loader, paths
+from autograder import engine, loader, units
 from autograder.result import STATUSES
+from autograder.samples import MUTANTS, solution_files, stub_source
 
-from autograder.samples import MUTANTS, solution_files
+NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
 
 
 @pytest.fixture(scope="module")
 def graded():
-    subs = [loader.load(paths.SOLUTIONS, name="solutions"), loader.load(paths.EXERCISES, name="stubs")]
+    """The NumPy units (1–4) of the solutions, the stubs and every mutant, in one engine run."""
+    stubs = {u.filename: stub_source(u.name) for u in units.NUMPY_UNITS}
+    subs = [loader.from_files("solutions", solution_files()), loader.from_files("stubs", stubs)]
     subs += [m.submission() for m in MUTANTS]
     results = {}
-    engine.Engine().run(subs, lambda r: results.__setitem__(r.submission, r))
+    engine.Engine(units=NUMPY_UNITS).run(subs, lambda r: results.__setitem__(r.submission, r))
     return results
 
 
@@ -85,6 +88,7 @@ def test_results_follow_the_contract(graded):
 
 
 def _grade(files, **options):
+    options.setdefault("units", NUMPY_UNITS)
     return engine.grade(loader.from_files("t", files), **options)
 
 

@@ -121,6 +121,8 @@ class Server:
     # ------------------------------------------------------------------ ops
     def op_load(self, req):
         unit = req["unit"]
+        if unit in self.modules:  # given already (a notebook's namespace, in the kernel)
+            return {"ok": True, "value": sorted(n for n in vars(self.modules[unit]) if not n.startswith("__"))}
         _set_cpu_budget(req.get("cpu"))
         path = os.path.join(self.folder, f"{unit}.py")
         spec = importlib.util.spec_from_file_location(unit, path)
