@@ -7,6 +7,33 @@ adds or changes outside an answer cell runs, and no test cell runs at all.
 """
 
 import json
+import re
+
+# Notebook cells may call get_ipython() or display(); in the grader nothing of the
+# notebook's kernel exists, so these do nothing (and a cell that tries to rewire the
+# kernel — input transformers and the like — changes nothing either).
+PRELUDE = """\
+class _NotebookShell:
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+
+def get_ipython():
+    return _NotebookShell()
+
+
+def display(*objects, **kwargs):
+    pass
+"""
+_MAGIC = re.compile(r"^(\s*)([%!].*)$", re.MULTILINE)
+
+
+def without_magics(source):
+    """IPython magics and shell escapes (``%matplotlib``, ``!pip``) commented out."""
+    return _MAGIC.sub(r"\1# (notebook only) \2", source)
 
 
 class NotebookProblem(ValueError):
@@ -38,6 +65,15 @@ def read_cells(data):
     return out
 
 
+def _unanswered_constant(cell, source):
+    """nbgrader leaves ``raise NotImplementedError()`` where a value is to be typed in;
+    at module level that would stop the whole module. Such a line becomes "the answer
+    as it stands (or None)", so only that exercise counts as not done."""
+    keep = f"{cell.exercise} = globals().get({cell.exercise!r})  # (not answered in the notebook)"
+    return "\n".join(keep if line.strip() == "raise NotImplementedError()" and not line.startswith((" ", "\t"))
+                     else line for line in source.splitlines())
+
+
 def module_source(unit, data):
     """The Python source of ``unit``'s module from the notebook bytes ``data``.
 
@@ -48,14 +84,16 @@ def module_source(unit, data):
     """
     from autograder.build import notebooks
 
-    student = {gid: source for gid, kind, source, meta in read_cells(data) if gid and meta.get("solution")}
-    parts = []
+    student = {gid: without_magics(source) for gid, kind, source, meta in read_cells(data)
+               if gid and meta.get("solution")}
+    parts = [PRELUDE]
     answered = 0
     for cell in notebooks.module_cells(unit):
         if cell.grade_id is None:
             parts.append(cell.source)
         elif cell.grade_id in student:
-            parts.append(student[cell.grade_id])
+            text = student[cell.grade_id]
+            parts.append(_unanswered_constant(cell, text) if cell.constant else text)
             answered += 1
         else:
             parts.append(cell.stub)

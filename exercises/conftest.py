@@ -142,6 +142,8 @@ def close():
                 f"{call}\n  形狀不對 / wrong shape: 得到 got {got.shape}，應為 expected {expected.shape}",
                 pytrace=False,
             )
+        if np.allclose(got, expected, rtol=rtol, atol=atol):
+            return
         try:
             np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol)
         except AssertionError as exc:

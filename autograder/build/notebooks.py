@@ -53,12 +53,15 @@ class ModuleCell:
         The reference's code (with solution markers for answer cells).
     stub : str
         What a student starts from (the solution regions replaced).
+    constant : bool
+        The answer is a module-level value (``HAND_SOBEL_ANSWER``), not a function.
     """
 
     grade_id: object
     exercise: object
     source: str
     stub: str
+    constant: bool = False
 
 
 def answer_id(exercise):
@@ -124,7 +127,8 @@ def module_cells(unit_name):
     for name in seen:
         text = _tidy("\n".join(line for line, o in zip(lines, owner) if o == name))
         stub = stubs.make_stub(text).rstrip("\n")
-        cells.append(ModuleCell(answer_id(name), name, text, stub))
+        constant = any(line == BEGIN_SOLUTION for line in text.splitlines())
+        cells.append(ModuleCell(answer_id(name), name, text, stub, constant))
     missing = [e for e in unit.exercises if e not in seen and not e.endswith(".keras")]
     if missing:
         raise LessonError(f"{unit.filename} has no code for {missing}")
