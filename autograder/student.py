@@ -290,8 +290,9 @@ class RemoteModule:
     ----------
     session : StudentSession
     unit : str
-    reference : module, optional
-        The reference module, for parameter names in call descriptions.
+    reference : module or callable, optional
+        The reference module (or a function that loads it, called on the first call),
+        for parameter names in call descriptions.
     timeout : float, optional
         Wall-clock seconds per call for this item (the session's default otherwise).
     """
@@ -299,9 +300,16 @@ class RemoteModule:
     def __init__(self, session, unit, reference=None, timeout=None):
         self._session = session
         self._unit = unit
-        self._reference = reference
+        self._reference_source = reference
         self._timeout = timeout
         self.last = None
+
+    @property
+    def _reference(self):
+        """The reference module, loaded on first use (a callable is called then)."""
+        if callable(self._reference_source) and not hasattr(self._reference_source, "__file__"):
+            self._reference_source = self._reference_source()
+        return self._reference_source
 
     def _record(self, description):
         record = CallRecord(description)

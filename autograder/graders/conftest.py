@@ -65,7 +65,7 @@ def student(request):
     from autograder.student import RemoteModule
 
     controller, meta = _meta(request)
-    return RemoteModule(controller.session, meta.unit, reference.load(meta.unit), timeout=meta.timeout)
+    return RemoteModule(controller.session, meta.unit, lambda: reference.load(meta.unit), timeout=meta.timeout)
 
 
 @pytest.fixture
