@@ -54,11 +54,16 @@ class LoadedSubmission:
     problem: dict = None
     content_hash: str = ""
     source: str = ""
+    raw: dict = field(default_factory=dict, repr=False)  # the files as found, until `finish`
 
     def finish(self):
+        """Compute ``content_hash`` over the course files as handed in (a notebook's
+        own bytes, not the module made from it) and drop the raw copies."""
         digest = hashlib.sha256()
-        for name in sorted(self.files):
-            digest.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
+        raw = self.raw or self.files
+        for name in sorted(raw):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(raw[name]).digest())
+        self.raw = {}
         if self.problem is not None:
             digest.update(b"problem\0" + repr(sorted(self.problem.items())).encode())
         self.content_hash = digest.hexdigest()
@@ -198,6 +203,7 @@ def load(path, name=None):
         submission.problem = messages.text("unreadable", reason=str(exc))
         return submission.finish()
 
+    submission.raw = {name: data for name, (_depth, data) in collector.found.items()}
     modules = {}
     for filename, (_depth, data) in sorted(collector.found.items()):
         kind, unit = _wanted(filename)

@@ -79,6 +79,11 @@ CATALOG = {
         "{call} 回傳的值無法交給評分程式：{message}",
         "The value {call} returned cannot be passed to the grader: {message}",
     ),
+    "protocol_broken": (
+        "評分程式從你的程式收到的回覆不是有效的資料（你的程式是否改動了 autograder 的模組？）：{detail}",
+        "The grader received a reply from your code that is not valid data (did your code change "
+        "autograder's modules?): {detail}",
+    ),
     "returned_none": (
         "{call} 回傳了 None：是不是忘了 return？",
         "{call} returned None: did you forget `return`?",

@@ -189,7 +189,7 @@ class StudentSession:
         text = "".join(self.printed).strip()
         self.printed = []
         if len(text) > MAX_PRINTED:
-            text = text[:MAX_PRINTED] + " …"
+            text = f"{text[:MAX_PRINTED]} … ({len(text) - MAX_PRINTED} more characters not shown)"
         return text
 
     # ------------------------------------------------------------------ loading
@@ -218,7 +218,7 @@ class StudentSession:
             problem = StudentError(messages.text("import_died", file=filename, how=_how(died.status)))
         except ChildProtocolError as exc:
             self._drop_child()
-            problem = StudentError(messages.text("import_failed", file=filename, type="", message=str(exc), where=""))
+            problem = StudentError(messages.text("protocol_broken", detail=str(exc)[:200]))
         else:
             self.printed.append(reply.get("output", ""))
             if reply["ok"]:
@@ -250,7 +250,7 @@ class StudentSession:
             raise StudentError(messages.text("died", call=record.description, how=_how(died.status))) from None
         except ChildProtocolError as exc:
             self._drop_child()
-            raise StudentError(messages.text("unsendable", call=record.description, message=str(exc))) from None
+            raise StudentError(messages.text("protocol_broken", detail=str(exc)[:200])) from None
         self.printed.append(reply.get("output", "") or "")
         if not reply["ok"]:
             raise _problem(reply, record)

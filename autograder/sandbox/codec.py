@@ -36,6 +36,10 @@ class CodecError(ValueError):
     """A value that cannot be encoded, or a message that is not well-formed data."""
 
 
+class TooLarge(CodecError):
+    """A value over the size limit: never replaced by an `Unsupported` marker."""
+
+
 class Unsupported:
     """Stands for a returned object the codec does not carry (a function, a class …).
 
@@ -108,6 +112,8 @@ def _encode_array(a):
     dtype = a.dtype.newbyteorder("=") if a.dtype.byteorder not in ("=", "|") else a.dtype
     if dtype.name not in ALLOWED_DTYPES:
         raise CodecError(f"arrays of dtype {a.dtype} cannot be sent")
+    if a.nbytes * 4 // 3 > MAX_MESSAGE_BYTES:  # checked before any copy is made
+        raise TooLarge(f"an array of {a.nbytes // 2**20} MB is too large to send")
     a = np.ascontiguousarray(a, dtype=dtype)
     return {"$": "nd", "dtype": dtype.name, "shape": list(a.shape), "data": _b64(a.tobytes())}
 
@@ -138,6 +144,8 @@ def _to_data(value, depth, lenient):
     if isinstance(value, (np.ndarray, np.generic)):
         try:
             return _encode_numpy(value)
+        except TooLarge:
+            raise
         except CodecError:
             if lenient:
                 return _unsupported(value)
@@ -170,8 +178,10 @@ def _unsupported(value):
         text = repr(value)
     except BaseException:  # noqa: BLE001 - a hostile __repr__ must not break the reply
         text = "<repr failed>"
-    return {"$": "unsupported", "type": f"{type(value).__module__}.{type(value).__qualname__}"[:MAX_REPR],
-            "repr": str(text)[:MAX_REPR]}
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    if isinstance(value, (np.ndarray, np.generic)):
+        kind = f"{kind} of dtype {value.dtype}"
+    return {"$": "unsupported", "type": kind[:MAX_REPR], "repr": str(text)[:MAX_REPR]}
 
 
 def encode(value, *, lenient=False):

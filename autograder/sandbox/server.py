@@ -267,7 +267,7 @@ def serve(sock, folder):
         reply["cpu"] = time.process_time() - started
         try:
             payload = codec.encode(reply, lenient=True)
-        except codec.CodecError as exc:
+        except (codec.CodecError, MemoryError) as exc:
             payload = codec.encode({"ok": False, "kind": "codec", "type": "", "where": "",
                                     "message": f"the returned value could not be sent: {exc}",
                                     "output": reply.get("output", "")})
