@@ -126,6 +126,14 @@ def _cmd_demo(args):
     return 0 if report.ok else 3
 
 
+def _cmd_release(args):
+    from autograder import release
+
+    folder, archive = release.write_release(args.out)
+    print(f"student bundle: {folder}/ and {archive}")
+    return 0
+
+
 def _add_engine_options(p):
     p.add_argument("--units", help="comma-separated units to grade (default: all)")
     p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto",
@@ -172,6 +180,10 @@ def build_parser():
     p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto")
     p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("release", help="write the student bundle (stubs, public tests) as a folder and a zip")
+    p.add_argument("out", help="the bundle folder to write (OUT and OUT.zip)")
+    p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser("selfcheck", help="solutions get full marks, stubs get 0 (for course maintainers)")
     _add_engine_options(p)
