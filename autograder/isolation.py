@@ -112,9 +112,28 @@ class PidsCgroup:
         self.limit = limit
         self.path = None
 
+    @staticmethod
+    def sweep():
+        """Remove empty groups left by graders that were killed before they could."""
+        for stale in PIDS_CGROUP.glob("autograder-*"):
+            try:
+                owner = int(stale.name.split("-")[1])
+                os.kill(owner, 0)
+                continue  # its grader still runs
+            except ProcessLookupError:
+                pass
+            except (ValueError, IndexError, PermissionError):
+                continue
+            try:
+                if not (stale / "cgroup.procs").read_text().strip():
+                    stale.rmdir()
+            except OSError:
+                pass
+
     def acquire(self):
         if self.path is not None:
             return
+        self.sweep()
         path = PIDS_CGROUP / f"autograder-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             path.mkdir()

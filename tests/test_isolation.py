@@ -1,0 +1,75 @@
+"""The sandbox: what the child can see and do, and the fallback when namespaces are missing."""
+
+import json
+import os
+
+import pytest
+
+from autograder import engine, isolation, loader, paths, samples
+
+PROBE = '''
+import json, os, socket
+seen = {"root": sorted(os.listdir("/")), "cwd": os.getcwd(), "uid": os.getuid(),
+        "pid1": open("/proc/1/comm").read().strip() if os.path.exists("/proc/1/comm") else None}
+for label, path in PATHS.items():
+    seen[label] = os.path.exists(path)
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=1)
+    seen["network"] = True
+except OSError:
+    seen["network"] = False
+print("PROBE" + json.dumps(seen) + "PROBE")
+'''
+
+
+def _probe(tmp_path, isolation_mode):
+    secret_paths = {
+        "course_root": str(paths.COURSE_ROOT),
+        "solutions": str(paths.SOLUTIONS / "activations.py"),
+        "graders": str(paths.GRADERS / "test_activations.py"),
+        "other_student": str(tmp_path / "other_student" / "activations.py"),
+    }
+    (tmp_path / "other_student").mkdir()
+    (tmp_path / "other_student" / "activations.py").write_text(samples.solution_source("activations"))
+    source = f"PATHS = {secret_paths!r}\n" + PROBE + samples.solution_source("activations")
+    result = engine.grade(loader.from_files("probe", {"activations.py": source}), units=["activations"],
+                          isolation=isolation_mode)
+    message = result.items[0].message["en"]
+    return json.loads(message.split("PROBE")[1]), result
+
+
+@pytest.mark.skipif(not isolation.bwrap_works(), reason="bubblewrap cannot create namespaces on this machine")
+def test_child_sees_only_its_submission_and_the_runtime(tmp_path):
+    seen, result = _probe(tmp_path, "namespaces")
+    assert result.score == result.max_score  # the probe is the solution plus a look around
+    assert not seen["course_root"] and not seen["solutions"] and not seen["graders"]
+    assert not seen["other_student"]
+    assert seen["network"] is False
+    assert seen["cwd"] == isolation.IN_SCRATCH
+    assert "submission" in seen["root"] and "home" not in seen["root"]
+
+
+def test_limits_only_runner_still_grades(tmp_path):
+    """The fallback isolates nothing from the file system, but grades the same."""
+    _seen, result = _probe(tmp_path, "limits")
+    assert result.score == result.max_score
+
+
+def test_namespaces_required_where_ci_asks_for_them():
+    if not os.environ.get("AUTOGRADER_REQUIRE_NAMESPACES"):
+        pytest.skip("AUTOGRADER_REQUIRE_NAMESPACES is not set (CI sets it)")
+    assert isolation.bwrap_works(), "bubblewrap is missing or cannot create namespaces"
+    plan = isolation.plan("auto", "/tmp", "/tmp", 64)
+    plan.release()
+    assert plan.mode == "namespaces"
+
+
+def test_auto_falls_back_with_a_warning(monkeypatch, tmp_path):
+    monkeypatch.setattr(isolation, "bwrap_works", lambda: False)
+    isolation._warn_once.cache_clear()
+    with pytest.warns(isolation.IsolationWarning, match="bubblewrap is not available"):
+        plan = isolation.plan("auto", tmp_path, tmp_path, 64)
+    plan.release()
+    assert plan.mode == "limits"
+    with pytest.raises(RuntimeError, match="bubblewrap"):
+        isolation.plan("namespaces", tmp_path, tmp_path, 64)
