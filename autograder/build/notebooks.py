@@ -82,7 +82,7 @@ def _comment_block_start(lines, index):
 
 @functools.cache
 def module_cells(unit_name):
-    """The module of ``unit_name`` split into given code and answer cells, in order.
+    """The reference module of ``unit_name`` split into given code and answer cells.
 
     Returns
     -------
@@ -91,7 +91,12 @@ def module_cells(unit_name):
         exercise, in the order of the solution file.
     """
     unit = units.get(unit_name)
-    source = (paths.SOLUTIONS / unit.filename).read_text(encoding="utf-8")
+    return split_module(unit_name, (paths.SOLUTIONS / unit.filename).read_text(encoding="utf-8"))
+
+
+def split_module(unit_name, source):
+    """``source`` (a module laid out like the unit's solution) split as in `module_cells`."""
+    unit = units.get(unit_name)
     lines = source.splitlines()
     tree = ast.parse(source)
     regions = {begin: end for begin, end in stubs.solution_regions(lines) if not lines[begin].startswith(" ")}
