@@ -1,0 +1,59 @@
+"""The command line as a user runs it."""
+
+import json
+import subprocess
+import sys
+
+from autograder import loader, paths, samples
+
+NUMPY = "convolution,activations,backprop,optimizers"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
+                          timeout=600, cwd=cwd or paths.COURSE_ROOT)
+
+
+def test_grade_a_zip_writes_the_contract_json(tmp_path):
+    archive = tmp_path / "alice.zip"
+    archive.write_bytes(loader.zip_bytes({f"hw/{k}": v for k, v in samples.MUTANTS[3].files().items()}))
+    proc = run("grade", str(archive), "--json", str(tmp_path / "r.json"), "--units", NUMPY, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["submission"] == "alice" and result["max_score"] == 400 and result["score"] < 400
+    assert "Items not passed" in proc.stdout and "max_pool2d" in proc.stdout
+
+
+def test_grade_zero_points_still_exits_zero(tmp_path):
+    proc = run("grade", str(paths.EXERCISES), "--units", "activations", "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 0
+    assert json.loads((tmp_path / "r.json").read_text())["score"] == 0
+    assert "尚未實作" in proc.stdout
+
+
+def test_unreadable_submission_is_a_result_not_a_crash(tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"this is not a zip")
+    proc = run("grade", str(bad), "--units", "activations", "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["gradable"] is False and "not a valid zip" in result["items"][0]["message"]["en"]
+
+
+def test_usage_errors_exit_two(tmp_path):
+    assert run("grade", str(tmp_path / "nothing-here")).returncode == 2
+    assert run("batch", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "o")).returncode == 2
+    assert run("grade").returncode == 2
+    assert run("no-such-command").returncode == 2
+
+
+def test_selfcheck_numpy_units():
+    proc = run("selfcheck", "--units", NUMPY)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "selfcheck: OK" in proc.stdout
+    assert "400/400" in proc.stdout and "0/400" in proc.stdout
+
+
+def test_build_check_reports_nothing_stale():
+    proc = run("build", "--check")
+    assert proc.returncode == 0, proc.stdout
