@@ -49,6 +49,10 @@ def _cmd_grade(args):
         terminal.print_result(result, lang=args.lang)
     if args.json:
         _write_json(args.json, result.to_json())
+    if args.gradescope:
+        from autograder.reports import gradescope
+
+        _write_json(args.gradescope, gradescope.results_json(result, args.lang))
     faults = getattr(result, "grader_faults", None)
     if faults:
         print("autograder: a grader failed (the result marks those items as errors):", file=sys.stderr)
@@ -141,6 +145,15 @@ def _cmd_demo(args):
     return 0 if report.ok else 3
 
 
+def _cmd_gradescope_bundle(args):
+    from autograder import gradescope_bundle
+
+    out = gradescope_bundle.write_bundle(args.out, lang=args.lang,
+                                         units=args.units.split(",") if args.units else None, cnn=not args.no_cnn)
+    print(f"Gradescope autograder bundle: {out} (upload it as the assignment's autograder)")
+    return 0
+
+
 def _cmd_release(args):
     from autograder import release
 
@@ -171,6 +184,7 @@ def build_parser():
     p = sub.add_parser("grade", help="grade one submission (folder, .zip, module files or notebooks)")
     p.add_argument("path", help="the submission")
     p.add_argument("--json", metavar="FILE", help="write the result as JSON")
+    p.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json")
     p.add_argument("--name", help="the submission's name in the result (default: from the path)")
     p.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
     _add_engine_options(p)
@@ -195,6 +209,13 @@ def build_parser():
     p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto")
     p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("gradescope-bundle", help="write the zip that Gradescope's autograder runs")
+    p.add_argument("out", help="the zip to write")
+    p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
+    p.add_argument("--units", help="comma-separated units to grade (default: all)")
+    p.add_argument("--no-cnn", action="store_true", help="do not install TensorFlow (units 1-4 only)")
+    p.set_defaults(func=_cmd_gradescope_bundle)
 
     p = sub.add_parser("release", help="write the student bundle (stubs, public tests) as a folder and a zip")
     p.add_argument("out", help="the bundle folder to write (OUT and OUT.zip)")

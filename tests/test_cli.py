@@ -57,3 +57,33 @@ def test_selfcheck_numpy_units():
 def test_build_check_reports_nothing_stale():
     proc = run("build", "--check")
     assert proc.returncode == 0, proc.stdout
+
+
+def test_gradescope_bundle_runs_like_gradescope(tmp_path):
+    """Unpack the bundle as Gradescope does and run run_autograder on a submission."""
+    import os
+    import stat
+    import zipfile
+
+    bundle = tmp_path / "autograder.zip"
+    proc = run("gradescope-bundle", str(bundle), "--units", NUMPY, "--no-cnn")
+    assert proc.returncode == 0, proc.stderr
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(root / "source")
+        modes = {i.filename: i.external_attr >> 16 for i in z.infolist()}
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    assert "autograder/graders/test_convolution.py" in modes and "solutions/convolution.py" in modes
+    assert "pip install" in (root / "source" / "setup.sh").read_text()
+    submission = root / "submission"
+    submission.mkdir()
+    for name, source in samples.MUTANTS[0].files().items():
+        (submission / name).write_text(source)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), PYTHON=sys.executable)
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["max_score"] == 400 and 0 < results["score"] < 400
+    assert {t["visibility"] for t in results["tests"]} == {"visible", "after_due_date"}
+    assert any("conv2d" in t["name"] and t["score"] == 0 for t in results["tests"])
