@@ -12,7 +12,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 
-from autograder import samples
+from autograder import loader, samples
 
 UNITS = ["convolution", "activations"]
 SENTINEL_ENV = "AUTOGRADER_TEST_SECRET"
@@ -146,14 +146,6 @@ def all_of(*checks):
 
 
 # ----------------------------------------------------------------------------- archives
-def _zip(members):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def zip_bomb():
     """A 1.5 GB member of zeros that compresses to about 1.5 MB."""
     buffer = io.BytesIO()
@@ -343,7 +335,7 @@ def build_attacks(host_tmp):
                {"convolution.py": samples.solution_source("convolution")},
                expect=unit_is("activations", "missing", message="activations.py is missing")),
         Attack("zip_slip", "a zip whose member is ../../evil.py",
-               archive=_zip({"../../evil.py": "x = 1\n", "activations.py": samples.solution_source("activations")}),
+               archive=loader.zip_bytes({"../../evil.py": "x = 1\n", "activations.py": samples.solution_source("activations")}),
                expect=unreadable("unsafe path")),
         Attack("zip_bomb", "a 1.5 MB zip that inflates to 1.5 GB",
                archive=zip_bomb(), expect=unreadable("larger than")),
