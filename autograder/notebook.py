@@ -13,8 +13,13 @@
     cells in an isolated process (see the README's threat model).
 """
 
+import contextlib
 import inspect
+import io
+import os
+import sys
 import types
+import warnings
 
 from autograder import paths, units
 
@@ -24,6 +29,30 @@ LABEL = {
     "en": {"passed": "passed", "failed": "not passed", "points": "points", "exercise": "exercise", "item": "item",
            "status": "status"},
 }
+
+
+# nbgrader fails a test cell that writes to stderr, even when every check passed:
+# keep TensorFlow's C++ log lines (and Python warnings) out of the cell's output.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Nothing reaches stderr meanwhile, neither from Python nor from C libraries."""
+    saved_fd = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved_stream = sys.stderr
+    try:
+        os.dup2(devnull, 2)
+        sys.stderr = io.StringIO()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        sys.stderr = saved_stream
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(devnull)
 
 
 def unit_of(exercise):
@@ -68,18 +97,23 @@ def check(exercise, lang="zh-TW", namespace=None):
     unit = unit_of(exercise)
     namespace = _caller_namespace() if namespace is None else namespace
     plugin = _GivenModules({unit: _module(unit, namespace)}, exercise)
-    code = pytest.main(
-        [str(paths.EXERCISES / "tests" / f"test_{unit}.py"), "-c", str(paths.EXERCISES / "pytest.ini"),
-         "--rootdir", str(paths.EXERCISES), "-p", "no:cacheprovider", "-q", "-s", "--color=no", "--tb=short",
-         "--import-mode=importlib"],
-        plugins=[plugin],
-    )
+    with _quiet_stderr():
+        code = _run_public_tests(pytest, unit, plugin)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print(f"{exercise}: 沒有公開測試 / no public tests")
         return
     if code != pytest.ExitCode.OK:
         zh, en = "有公開測試沒有通過", "some public tests did not pass"
         raise AssertionError(f"{exercise}: {zh if lang == 'zh-TW' else en}")
+
+
+def _run_public_tests(pytest, unit, plugin):
+    return pytest.main(
+        [str(paths.EXERCISES / "tests" / f"test_{unit}.py"), "-c", str(paths.EXERCISES / "pytest.ini"),
+         "--rootdir", str(paths.EXERCISES), "-p", "no:cacheprovider", "-q", "-s", "--color=no", "--tb=short",
+         "--import-mode=importlib"],
+        plugins=[plugin],
+    )
 
 
 def grade(exercise, lang="zh-TW", namespace=None):
@@ -93,8 +127,9 @@ def grade(exercise, lang="zh-TW", namespace=None):
     namespace = _caller_namespace() if namespace is None else namespace
     submission = loader.LoadedSubmission(name="notebook", units={unit: None}).finish()
     results = []
-    engine.Engine(units=[unit], exercises=[exercise], isolation="none",
-                  modules={unit: _module(unit, namespace)}).run([submission], results.append)
+    with _quiet_stderr():
+        engine.Engine(units=[unit], exercises=[exercise], isolation="none",
+                      modules={unit: _module(unit, namespace)}).run([submission], results.append)
     result = results[0]
     label = LABEL[lang]
     failed = []

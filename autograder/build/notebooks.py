@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from autograder import paths, units
 from autograder.build import stubs
-from autograder.build.markers import BEGIN_HIDDEN_TESTS, END_HIDDEN_TESTS, BEGIN_SOLUTION, END_SOLUTION
+from autograder.build.markers import ANSWER_STUB, BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, END_HIDDEN_TESTS, END_SOLUTION
 
 NBGRADER_SCHEMA = 3
 SETUP_IMPORT = "from autograder.notebook import check, grade"
@@ -131,8 +131,14 @@ def split_module(unit_name, source):
             seen.append(name)
     for name in seen:
         text = _tidy("\n".join(line for line, o in zip(lines, owner) if o == name))
-        stub = stubs.make_stub(text).rstrip("\n")
         constant = any(line == BEGIN_SOLUTION for line in text.splitlines())
+        if constant:
+            # nbgrader replaces the whole solution region with its code stub, which
+            # would hide the name to assign: say it before the region.
+            at = text.splitlines().index(BEGIN_SOLUTION)
+            parts = text.splitlines()
+            text = "\n".join(parts[:at] + [f"{name} = {ANSWER_STUB}"] + parts[at:])
+        stub = stubs.make_stub(text).rstrip("\n")
         cells.append(ModuleCell(answer_id(name), name, text, stub, constant))
     missing = [e for e in unit.exercises if e not in seen and not e.endswith(".keras")]
     if missing:

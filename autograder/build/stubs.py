@@ -55,14 +55,15 @@ def solution_regions(lines):
         raise MarkerError(f"line {begin + 1}: {BEGIN_SOLUTION} is never closed")
 
 
-def _answer_stub(region_source):
-    """``NAME = None  # …`` for each name a module-level region assigns."""
+def _answer_stub(region_source, already=()):
+    """``NAME = None  # …`` for each name a module-level region assigns (unless the
+    lines just above already say so)."""
     names = []
     for node in ast.parse(region_source).body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names += [t.id for t in targets if isinstance(t, ast.Name)]
-    return [f"{name} = {ANSWER_STUB}" for name in names]
+    return [f"{name} = {ANSWER_STUB}" for name in names if f"{name} = {ANSWER_STUB}" not in already]
 
 
 def make_stub(source):
@@ -75,7 +76,7 @@ def make_stub(source):
         if indent:
             out += textwrap.indent(CODE_STUB, indent).splitlines()
         else:
-            out += _answer_stub("\n".join(lines[begin + 1 : end]))
+            out += _answer_stub("\n".join(lines[begin + 1 : end]), already=out[-2:])
         last = end + 1
     out += lines[last:]
     text = "\n".join(out).rstrip("\n") + "\n"
