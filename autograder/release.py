@@ -70,7 +70,7 @@ def solution_lines():
                 inside = True
             elif line.strip() == "### END SOLUTION":
                 inside = False
-            elif inside and len(line.strip()) >= 20 and not line.strip().startswith("#"):
+            elif inside and len(line.strip()) >= 20 and not line.strip().startswith("#") and not line.rstrip().endswith(("(", "[")):
                 lines.add(line.strip())
     return lines
 

@@ -114,8 +114,9 @@ def _encode_array(a):
         raise CodecError(f"arrays of dtype {a.dtype} cannot be sent")
     if a.nbytes * 4 // 3 > MAX_MESSAGE_BYTES:  # checked before any copy is made
         raise TooLarge(f"an array of {a.nbytes // 2**20} MB is too large to send")
+    shape = list(a.shape)  # np.ascontiguousarray makes a 0-d array 1-d: keep the shape
     a = np.ascontiguousarray(a, dtype=dtype)
-    return {"$": "nd", "dtype": dtype.name, "shape": list(a.shape), "data": _b64(a.tobytes())}
+    return {"$": "nd", "dtype": dtype.name, "shape": shape, "data": _b64(a.tobytes())}
 
 
 def _encode_numpy(value):
