@@ -79,9 +79,10 @@ class _GivenModules:
 
     __name__ = "notebook-modules"  # the name pytest registers this plugin under
 
-    def __init__(self, modules, exercise):
+    def __init__(self, modules, exercise, lang=None):
         self.modules = modules
         self.exercise = exercise
+        self.lang = lang
 
 
 def check(exercise, lang="zh-TW", namespace=None):
@@ -96,7 +97,7 @@ def check(exercise, lang="zh-TW", namespace=None):
 
     unit = unit_of(exercise)
     namespace = _caller_namespace() if namespace is None else namespace
-    plugin = _GivenModules({unit: _module(unit, namespace)}, exercise)
+    plugin = _GivenModules({unit: _module(unit, namespace)}, exercise, lang)
     with _quiet_stderr():
         code = _run_public_tests(pytest, unit, plugin)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:

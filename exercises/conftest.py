@@ -13,6 +13,7 @@ hidden tests.
 
 import importlib.util
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -184,20 +185,43 @@ def _unit_of(item):
     return "?"
 
 
-def pytest_terminal_summary(terminalreporter):
+HEADINGS = {
+    None: ("公開測試得分 / public-test points", "練習 exercise", "通過 passed", "得分 points", "合計 total",
+           "（正式成績由隱藏測試決定 — the grade itself comes from the hidden graders.)"),
+    "zh-TW": ("公開測試得分", "練習", "通過", "得分", "合計", "（正式成績由隱藏測試決定。）"),
+    "en": ("public-test points", "exercise", "passed", "points", "total",
+           "(The grade itself comes from the hidden graders.)"),
+}
+
+
+def _width(text):
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text, width, right=False):
+    pad = " " * max(0, width - _width(text))
+    return pad + text if right else text + pad
+
+
+def pytest_terminal_summary(terminalreporter, config):
     if not _results:
         return
+    given = config.pluginmanager.get_plugin("notebook-modules")
+    title, exercise_h, passed_h, points_h, total_h, note = HEADINGS[getattr(given, "lang", None)]
     write = terminalreporter.write_line
-    terminalreporter.section("公開測試得分 / public-test points")
+    terminalreporter.section(title)
     for unit in UNITS:
         rows = [(ex, r) for (u, ex), r in _results.items() if u == unit]
         if not rows:
             continue
         write(f"{unit}.py")
-        write(f"  {'練習 exercise':<26}{'通過 passed':>12}{'得分 points':>14}")
+        write("  " + _cell(exercise_h, 26) + _cell(passed_h, 12, True) + _cell(points_h, 14, True))
         total = [0, 0, 0, 0]
         for exercise, (passed, count, earned, possible) in rows:
-            write(f"  {exercise:<26}{f'{passed}/{count}':>12}{f'{earned}/{possible}':>14}")
+            write("  " + _cell(exercise, 26) + _cell(f"{passed}/{count}", 12, True)
+                  + _cell(f"{earned}/{possible}", 14, True))
             total = [a + b for a, b in zip(total, (passed, count, earned, possible))]
-        write(f"  {'合計 total':<26}{f'{total[0]}/{total[1]}':>12}{f'{total[2]}/{total[3]}':>14}")
-    write("（正式成績由隱藏測試決定 — the grade itself comes from the hidden graders.)")
+        write("  " + _cell(total_h, 26) + _cell(f"{total[0]}/{total[1]}", 12, True)
+              + _cell(f"{total[2]}/{total[3]}", 14, True))
+    write(note)
