@@ -1,0 +1,311 @@
+"""Hidden graders of unit 5, ``cifar10_cnn.py`` (+ ``cifar10_cnn.keras``) — 100 points.
+
+The child only builds: each model comes back as ``to_json()`` and its compile
+configuration and is rebuilt here in Keras' safe mode. Everything that decides points
+about a model — its layers, its output, its training on a fixed, seeded budget, the
+accuracy of a submitted ``.keras`` file — is computed here.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+from autograder import cifar10, keras_checks as kc, messages
+from autograder.problems import Mismatch, Missing, NotGradable, PartialCredit
+
+grade = pytest.mark.grade
+
+# The parent's training budget for the student's architecture (calibrated on the
+# synthetic set: see benchmarks/cnn_grading.py and tests/test_cifar10.py).
+SYNTHETIC = {"n_train": 3000, "n_test": 1000, "seed": 2024}
+TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_SEED = 3, 64, 7
+SYNTHETIC_ACCURACY = 0.70
+KERAS_FILE = "cifar10_cnn.keras"
+ACCURACY_BANDS = ((0.70, 1.0), (0.60, 2 / 3), (0.50, 1 / 3))  # accuracy → share of the item's points
+
+
+@pytest.fixture(scope="session")
+def keras():
+    try:
+        return kc.keras()
+    except ImportError:
+        raise NotGradable(messages.text("tensorflow_unavailable")) from None
+
+
+@pytest.fixture(scope="session")
+def synthetic(keras):
+    """The synthetic CIFAR-shaped set, scaled and one-hot: (x_train, y_train, x_test, y_test)."""
+    d = cifar10.synthetic(**SYNTHETIC)
+    eye = np.eye(10, dtype=np.float32)
+    return (d.x_train.astype(np.float32) / 255, eye[d.y_train], d.x_test.astype(np.float32) / 255, eye[d.y_test])
+
+
+@pytest.fixture(scope="session")
+def real_cifar10():
+    """The real CIFAR-10 where it is on disk (``$AUTOGRADER_CIFAR10`` or the Keras cache)."""
+    return cifar10.load(os.environ.get("AUTOGRADER_CIFAR10") or None)
+
+
+def describe(builder, kwargs):
+    return f"{builder}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+
+
+def built(student, builder, **kwargs):
+    """The student's ``builder(**kwargs)`` as model data (built once per submission)."""
+    key = ("built", builder, tuple(sorted(kwargs.items())))
+    return student.memo(key, lambda: student.driver("keras_model", builder, description=describe(builder, kwargs),
+                                                    **kwargs))
+
+
+def rebuilt(student, builder, **kwargs):
+    return kc.rebuild(built(student, builder, **kwargs), describe(builder, kwargs))
+
+
+# ----------------------------------------------------------------------------- preprocess
+def raw_batch(rng, n=6):
+    return rng.integers(0, 256, size=(n, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, size=n)
+
+
+@grade("preprocess", 5, public=True)
+def test_preprocess_scales_pixels(student, ref, check, rng):
+    x, y = raw_batch(rng)
+    got = check.tuple_of(student.preprocess(x, y), 2)
+    check.close(got[0], ref.preprocess(x, y)[0], part="x")
+    check.dtype(got[0], "float32", call=f"{student.last.description} → x")
+
+
+@grade("preprocess", 5, public=True)
+def test_preprocess_one_hot(student, ref, check, rng):
+    x, y = raw_batch(rng, 10)
+    got = check.tuple_of(student.preprocess(x, y), 2)
+    check.close(got[1], ref.preprocess(x, y)[1], part="y")
+    check.dtype(got[1], "float32", call=f"{student.last.description} → y")
+
+
+@grade("preprocess", 3)
+def test_preprocess_labels_as_column(student, ref, check, rng):
+    """Keras' ``cifar10.load_data()`` gives labels of shape (N, 1)."""
+    x, y = raw_batch(rng, 5)
+    got = check.tuple_of(student.preprocess(x, y.reshape(-1, 1)), 2)
+    check.close(got[1], ref.preprocess(x, y.reshape(-1, 1))[1], part="y")
+
+
+@grade("preprocess", 2)
+def test_preprocess_leaves_inputs(student, ref, check, rng):
+    x, y = raw_batch(rng, 4)
+    got = check.tuple_of(student.preprocess(x, y), 2)
+    check.close(got[0], ref.preprocess(x, y)[0], part="x")
+    check.unmodified()
+
+
+# ----------------------------------------------------------------------------- build_dnn
+@grade("build_dnn", 6)
+def test_build_dnn_is_flat(student):
+    call = "build_dnn()"
+    model = rebuilt(student, "build_dnn")
+    if kc.count(model, "Conv2D"):
+        raise Mismatch(messages.text("model_has_conv", call=call))
+    kc.need(model, "Flatten", 1, call)
+    kc.need(model, "Dense", 2, call)
+    kc.check_softmax_output(model, 10, call)
+
+
+@grade("build_dnn", 3)
+def test_build_dnn_compiled(student):
+    kc.check_compiled(built(student, "build_dnn"), "build_dnn()")
+
+
+@grade("build_dnn", 3)
+def test_build_dnn_shapes_and_classes(student):
+    kwargs = {"input_shape": (28, 28, 3), "num_classes": 4}
+    kc.check_softmax_output(rebuilt(student, "build_dnn", **kwargs), 4, describe("build_dnn", kwargs))
+
+
+# ----------------------------------------------------------------------------- build_cnn
+@grade("build_cnn", 8)
+def test_build_cnn_layers(student):
+    call = "build_cnn()"
+    model = rebuilt(student, "build_cnn")
+    kc.need(model, "Conv2D", 2, call)
+    kc.need(model, "MaxPooling2D", 1, call)
+    if not (kc.count(model, "Flatten") or kc.count(model, "GlobalAveragePooling2D")):
+        raise Mismatch(messages.text("model_needs_layer", call=call, layer="Flatten / GlobalAveragePooling2D",
+                                     need=1, found=0))
+    kc.check_softmax_output(model, 10, call)
+
+
+@grade("build_cnn", 4)
+def test_build_cnn_compiled(student):
+    kc.check_compiled(built(student, "build_cnn"), "build_cnn()")
+
+
+@grade("build_cnn", 3)
+def test_build_cnn_shapes_and_classes(student):
+    kwargs = {"input_shape": (28, 28, 3), "num_classes": 4}
+    kc.check_softmax_output(rebuilt(student, "build_cnn", **kwargs), 4, describe("build_cnn", kwargs))
+
+
+def trained(student, synthetic):
+    data = built(student, "build_cnn")
+    return student.memo("trained_cnn", lambda: kc.train_and_evaluate(
+        data, synthetic, epochs=TRAIN_EPOCHS, batch_size=TRAIN_BATCH, seed=TRAIN_SEED, call="build_cnn()"))
+
+
+@grade("build_cnn", 4, timeout=120)
+def test_build_cnn_loss_falls_in_training(student, synthetic):
+    losses = trained(student, synthetic)["losses"]
+    if not losses[-1] < losses[0]:
+        raise Mismatch(messages.text("loss_not_falling", call="build_cnn()", losses=", ".join(f"{v:.3f}" for v in losses)))
+
+
+@grade("build_cnn", 6, timeout=120)
+def test_build_cnn_learns_the_synthetic_set(student, synthetic):
+    accuracy = trained(student, synthetic)["accuracy"]
+    if accuracy < SYNTHETIC_ACCURACY:
+        raise Mismatch(messages.text("synthetic_accuracy", call="build_cnn()", accuracy=f"{accuracy:.3f}",
+                                     threshold=SYNTHETIC_ACCURACY, epochs=TRAIN_EPOCHS, n=SYNTHETIC["n_train"]))
+
+
+# ----------------------------------------------------------------------------- build_augmentation
+def augmentation(student):
+    return rebuilt(student, "build_augmentation")
+
+
+@grade("build_augmentation", 4)
+def test_augmentation_flips_horizontally_only(student):
+    flips = [l for l in kc.flat_layers(augmentation(student)) if type(l).__name__ == "RandomFlip"]
+    if not flips:
+        raise Mismatch(messages.text("model_needs_layer", call="build_augmentation()", layer='RandomFlip("horizontal")',
+                                     need=1, found=0))
+    modes = [l.get_config().get("mode") for l in flips]
+    if any(mode != "horizontal" for mode in modes):
+        raise Mismatch(messages.text("flip_mode", call="build_augmentation()", got=", ".join(map(str, modes))))
+
+
+@grade("build_augmentation", 2)
+def test_augmentation_moves_or_turns(student):
+    names = {type(l).__name__ for l in kc.flat_layers(augmentation(student))}
+    if not names & set(kc.AUG_TRANSFORMS):
+        raise Mismatch(messages.text("model_needs_layer", call="build_augmentation()",
+                                     layer=" / ".join(kc.AUG_TRANSFORMS), need=1, found=0))
+
+
+def _images(rng):
+    return rng.uniform(0, 1, size=(4, 32, 32, 3)).astype(np.float32)
+
+
+@grade("build_augmentation", 3)
+def test_augmentation_is_identity_at_inference(student, check, rng, keras):
+    layer = augmentation(student)
+    x = _images(rng)
+    check.close(np.asarray(layer(x, training=False)), x, call="build_augmentation()(x, training=False)", atol=1e-6)
+
+
+@grade("build_augmentation", 3)
+def test_augmentation_is_random_in_training(student, rng, keras):
+    layer = augmentation(student)
+    x = _images(rng)
+    keras.utils.set_random_seed(11)
+    first, second = (np.asarray(layer(x, training=True)) for _ in range(2))
+    if np.allclose(first, x) or np.allclose(first, second):
+        raise Mismatch(messages.text("not_random", call="build_augmentation()(x, training=True)"))
+
+
+# ----------------------------------------------------------------------------- build_transfer_model
+def transfer(student):
+    return rebuilt(student, "build_transfer_model")
+
+
+@grade("build_transfer_model", 6, timeout=60)
+def test_transfer_base_is_frozen_mobilenetv2(student):
+    call = "build_transfer_model()"
+    bases = [l for l in kc.flat_layers(transfer(student)) if kc.is_application(l)]
+    if not bases:
+        raise Mismatch(messages.text("model_needs_layer", call=call, layer="MobileNetV2(include_top=False)",
+                                     need=1, found=0))
+    if any(base.trainable or base.trainable_weights for base in bases):
+        raise Mismatch(messages.text("base_not_frozen", call=call))
+
+
+@grade("build_transfer_model", 4, timeout=60)
+def test_transfer_head(student):
+    call = "build_transfer_model()"
+    model = transfer(student)
+    layers = [type(l).__name__ for l in kc.flat_layers(model)]
+    base_at = next((i for i, l in enumerate(kc.flat_layers(model)) if kc.is_application(l)), None)
+    if base_at is None or "GlobalAveragePooling2D" not in layers[base_at + 1:]:
+        raise Mismatch(messages.text("model_needs_layer", call=call, layer="GlobalAveragePooling2D", need=1, found=0))
+    kc.check_softmax_output(model, 10, call)
+
+
+@grade("build_transfer_model", 2, timeout=60)
+def test_transfer_compiled(student):
+    kc.check_compiled(built(student, "build_transfer_model"), "build_transfer_model()")
+
+
+@grade("build_transfer_model", 2, timeout=60)
+def test_transfer_trains_only_the_head(student):
+    """With the base frozen, only the new head's weights are trainable."""
+    model = transfer(student)
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    if not 0 < trainable <= 1280 * 10 * 4 + 10_000:
+        raise Mismatch(messages.text("too_many_trainable", call="build_transfer_model()", got=trainable))
+
+
+# ----------------------------------------------------------------------------- train
+def history(student, synthetic):
+    x, y = synthetic[0][:240], synthetic[1][:240]
+    return student.memo("history", lambda: student.driver(
+        "keras_train", x, y, 4, 32, 0.25, TRAIN_SEED,
+        description="train(model, x (240 images), y, epochs=4, batch_size=32, validation_split=0.25)"))
+
+
+def _logs(reply, call):
+    if not isinstance(reply, dict) or not str(reply.get("class", "")).endswith("History") or not reply.get("history"):
+        got = reply.get("class") if isinstance(reply, dict) else type(reply).__name__
+        raise Mismatch(messages.text("not_history", call=call, got=got))
+    return reply["history"]
+
+
+CALL_TRAIN = "train(model, x, y, epochs=4, batch_size=32, validation_split=0.25)"
+
+
+@grade("train", 6, timeout=120)
+def test_train_returns_history_whose_loss_falls(student, synthetic):
+    losses = _logs(history(student, synthetic), CALL_TRAIN).get("loss") or []
+    if len(losses) < 2 or not losses[-1] < losses[0]:
+        raise Mismatch(messages.text("loss_not_falling", call=CALL_TRAIN, losses=", ".join(f"{v:.3f}" for v in losses)))
+
+
+@grade("train", 2, timeout=120)
+def test_train_runs_the_epochs_asked_for(student, synthetic):
+    losses = _logs(history(student, synthetic), CALL_TRAIN).get("loss") or []
+    if len(losses) != 4:
+        raise Mismatch(messages.text("wrong_epochs", call=CALL_TRAIN, expected=4, got=len(losses)))
+
+
+@grade("train", 2, timeout=120)
+def test_train_keeps_a_validation_split(student, synthetic):
+    if "val_loss" not in _logs(history(student, synthetic), CALL_TRAIN):
+        raise Mismatch(messages.text("no_validation", call=CALL_TRAIN))
+
+
+# ----------------------------------------------------------------------------- the trained model file
+@grade("cifar10_cnn.keras", 12, needs_module=False, timeout=300)
+def test_trained_model_file_accuracy(student, real_cifar10):
+    data = student.files.get(KERAS_FILE)
+    if data is None:
+        raise Missing(messages.text("file_missing", file=KERAS_FILE))
+    if real_cifar10 is None or not real_cifar10.real:
+        raise NotGradable(messages.text("data_unavailable", file=KERAS_FILE))
+    model = kc.load_model_file(data, KERAS_FILE)
+    accuracy = kc.accuracy_of(model, real_cifar10.x_test, real_cifar10.y_test)
+    points = 12
+    for threshold, share in ACCURACY_BANDS:
+        if accuracy >= threshold:
+            if share == 1.0:
+                return
+            raise PartialCredit(messages.text("model_accuracy_band", accuracy=f"{accuracy:.3f}", threshold=threshold,
+                                              top=ACCURACY_BANDS[0][0]), score=round(points * share, 6))
+    raise Mismatch(messages.text("model_accuracy_low", accuracy=f"{accuracy:.3f}", lowest=ACCURACY_BANDS[-1][0]))
