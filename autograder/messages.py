@@ -75,6 +75,7 @@ CATALOG = {
     ),
     "how_exit": ("結束碼 {code}", "exit code {code}"),
     "how_signal": ("被訊號 {signal} 終止", "killed by {signal}"),
+    "how_unknown": ("它所在的沙盒也結束了，已重新啟動", "its sandbox ended too and was started again"),
     "unsendable": (
         "{call} 回傳的值無法交給評分程式：{message}",
         "The value {call} returned cannot be passed to the grader: {message}",

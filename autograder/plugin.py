@@ -184,7 +184,7 @@ class Controller:
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
                 result = self.current or self._fault(self.metas[item.nodeid], item, _NoReport.info(item))
                 printed = self.session.take_printed()
-                if printed:
+                if printed and result.status != "passed":  # shown where it can help find the problem
                     result.message = messages.join(result.message, messages.text("printed", output=printed))
                 results.append(result)
         finally:

@@ -126,7 +126,7 @@ def _how(status):
         return messages.text("how_signal", signal=status.get("signal"))
     if status.get("state") == "exited":
         return messages.text("how_exit", code=status.get("code"))
-    return messages.same(str(status.get("state", "?")))
+    return messages.text("how_unknown")
 
 
 class StudentSession:

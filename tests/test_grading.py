@@ -169,14 +169,15 @@ def test_missing_file_and_missing_function():
             assert item.status == "passed", item.id
 
 
-def test_printed_output_is_shown_truncated():
+def test_printed_output_is_shown_truncated_where_an_item_fails():
     source = solution_files()["activations.py"].replace(
-        "def relu(x):", "def relu(x):\n    print('debug relu', 'x' * 5000)")
+        "def relu(x):", "def relu(x):\n    print('debug relu', 'x' * 5000)\n    return x")
     result = _grade(solution_files(activations=source), units=["activations"])
     item = next(i for i in result.items if i.exercise == "relu")
-    assert item.status == "passed"
+    assert item.status == "failed"
     assert "your code printed: debug relu" in item.message["en"]
-    assert len(item.message["en"]) < 1200
+    assert "more characters not shown" in item.message["en"] and len(item.message["en"]) < 1500
+    assert next(i for i in result.items if i.exercise == "sigmoid").message["en"] == "Passed."
 
 
 def test_syntax_error_names_the_line():

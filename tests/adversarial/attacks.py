@@ -270,10 +270,10 @@ def build_attacks(host_tmp):
                    "import threading\ndef _spin():\n    while True:\n        pass\n"
                    "threading.Thread(target=_spin, daemon=True).start()\n")),
                expect=gains_nothing_over("control_solution")),
-        Attack("prints_50_mb", "prints 50 MB in sigmoid, and returns the right values",
-               with_solutions(activations=activations("", [("def sigmoid(x):\n", "def sigmoid(x):\n"
-                                                            "    print('spam ' * 10_000_000)\n")])),
-               expect=printed("more characters not shown", same_as("control_solution"))),
+        Attack("prints_50_mb", "prints 50 MB in sigmoid, and returns wrong values",
+               with_solutions(activations=activations("", [(SIGMOID_BODY, "    print('spam ' * 10_000_000)\n"
+                                                            "    return np.zeros_like(_as_float(x))[()]\n")])),
+               expect=printed("more characters not shown", same_as("control_wrong_sigmoid"))),
         Attack("reads_the_reference", "walks up from its folder, scans sys.path and / for solutions/ and the "
                "graders, and would use what it finds",
                with_solutions(activations=activations(SOLUTION_FINDER, sigmoid_body(
@@ -307,21 +307,26 @@ def build_attacks(host_tmp):
                    "    except OSError as e:\n        print('refused', p, type(e).__name__)\n")),
                expect=same_as("control_solution"), host_paths=(f"{marker}-2", "/work/evil.py"),
                needs_namespaces=True),
-        Attack("uses_the_network", "opens sockets to the internet and to the host's loopback",
+        Attack("uses_the_network", "opens sockets to the internet and to the host's loopback (and has a wrong "
+               "sigmoid, so that what it printed is shown)",
                with_solutions(activations=activations(
                    "import socket\nfor addr in (('1.1.1.1', 80), ('127.0.0.1', 22), ('127.0.0.1', 8786)):\n"
                    "    try:\n        socket.create_connection(addr, timeout=1).close()\n"
                    "        print('connected', addr)\n"
-                   "    except OSError as e:\n        print('no network', addr, type(e).__name__)\n")),
-               expect=printed("no network ('1.1.1.1', 80)", same_as("control_solution")), needs_namespaces=True),
-        Attack("kills_its_parent", "kills its parent process (the sandbox's zygote) at import",
-               with_solutions(activations="import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"),
-               expect=unit_is("activations", "error")),
-        Attack("reads_the_environment", "prints the grader's environment variables",
+                   "    except OSError as e:\n        print('no network', addr, type(e).__name__)\n", WRONG_SIGMOID)),
+               expect=printed("no network ('1.1.1.1', 80)", same_as("control_wrong_sigmoid")), needs_namespaces=True),
+        Attack("kills_its_parent", "kills its parent process (the sandbox's zygote) when imported; "
+               "its functions are right",
+               with_solutions(activations=activations("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")),
+               # The child dies with its parent, sooner or later: whatever it answered before
+               # that counts; the other unit, and the next students, are untouched.
+               expect=unit_is("activations", "error", "passed")),
+        Attack("reads_the_environment", "prints the grader's environment variables (and has a wrong sigmoid, so "
+               "that what it printed is shown)",
                with_solutions(activations=activations(
                    "import os\nprint('ENV', sorted(os.environ))\n"
-                   f"print('SECRET', os.environ.get('{SENTINEL_ENV}'))\n")),
-               expect=printed("SECRET None", same_as("control_solution"))),
+                   f"print('SECRET', os.environ.get('{SENTINEL_ENV}'))\n", WRONG_SIGMOID)),
+               expect=printed("SECRET None", same_as("control_wrong_sigmoid"))),
         Attack("syntax_error", "has a syntax error",
                with_solutions(activations=activations("", [("def relu(x):", "def relu(x)")])),
                expect=unit_is("activations", "error", message="syntax error")),
