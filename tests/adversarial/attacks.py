@@ -12,7 +12,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 
-from autograder import loader, samples
+from autograder import loader, paths, samples
 
 UNITS = ["convolution", "activations"]
 SENTINEL_ENV = "AUTOGRADER_TEST_SECRET"
@@ -184,6 +184,7 @@ print("reference found:", _REF)
 def build_attacks(host_tmp):
     """The attacks; ``host_tmp`` is a host folder the attacks try to write into."""
     marker = str(host_tmp / "pwned")
+    course_file = str(paths.COURSE_ROOT / "evil.py")  # the grader's own folder
     return [
         Attack("numpy_patched", "patches np.allclose, np.isclose, np.array_equal and np.testing at import; "
                "its sigmoid is wrong",
@@ -299,13 +300,13 @@ def build_attacks(host_tmp):
                    "        try:\n            open(os.path.join(d, name), 'w').write(json.dumps({'score': 500}))\n"
                    "        except OSError as e:\n            print(d, name, type(e).__name__)\n")),
                expect=same_as("control_solution"), needs_namespaces=True),
-        Attack("writes_outside_its_folder", "writes into /etc, ../.., the course and the host's /tmp",
+        Attack("writes_outside_its_folder", "writes into /etc, ../.., the grader's course folder and the host's /tmp",
                with_solutions(activations=activations(
                    f"import os\nfor p in ('/etc/autograder-evil', '../../evil.py', '{marker}-2', "
-                   f"'/work/evil.py', os.path.expanduser('~/evil.py')):\n"
+                   f"'{course_file}', os.path.expanduser('~/evil.py')):\n"
                    "    try:\n        open(p, 'w').write('x')\n        print('wrote', p)\n"
                    "    except OSError as e:\n        print('refused', p, type(e).__name__)\n")),
-               expect=same_as("control_solution"), host_paths=(f"{marker}-2", "/work/evil.py"),
+               expect=same_as("control_solution"), host_paths=(f"{marker}-2", course_file),
                needs_namespaces=True),
         Attack("uses_the_network", "opens sockets to the internet and to the host's loopback (and has a wrong "
                "sigmoid, so that what it printed is shown)",
