@@ -445,9 +445,12 @@ def _cache_file(archives, cache):
 def _read_cache(file):
     try:
         with np.load(file, allow_pickle=False) as npz:
-            return {k: npz[k] for k in ("x_train", "y_train", "x_test", "y_test")}
+            arrays = {k: npz[k] for k in ("x_train", "y_train", "x_test", "y_test")}
+        for split in SPLITS:
+            _check_split(arrays[f"x_{split}"], arrays[f"y_{split}"], str(file))
     except Exception:  # absent, half-written or damaged: decode the archives again
         return None
+    return arrays
 
 
 def _write_cache(file, arrays):
@@ -455,9 +458,9 @@ def _write_cache(file, arrays):
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=file.stem, suffix=".tmp")
         try:
-            os.chmod(tmp, 0o644)
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, **arrays)
+            os.chmod(tmp, 0o644)  # mkstemp makes it 0600
             os.replace(tmp, file)
         finally:
             if os.path.exists(tmp):

@@ -306,6 +306,10 @@ def test_archives_in_a_folder_are_decoded_then_cached(tmp_path):
     again = cifar10.load(folder)
     assert "from the cache" in again.source
     check(again, want)
+    # a damaged cache file is decoded again, and rewritten
+    cached[0].write_bytes(b"half-written")
+    assert "decoded" in cifar10.load(folder).source
+    check(cifar10.load(folder), want)
     # a changed archive is decoded again
     train = folder / "cifar10-train-png.tar.gz"
     os.utime(train, ns=(time.time_ns(), train.stat().st_mtime_ns + 10**9))
