@@ -212,10 +212,26 @@ def train_and_evaluate(model_data, data, *, epochs, batch_size, seed, call):
         raise Mismatch(messages.text("model_too_large", call=call, params=params, limit=MAX_TRAIN_PARAMS))
     compile_like(model, config)
     x_train, y_train, x_test, y_test = data
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0, shuffle=True)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0, shuffle=True,
+                        callbacks=[_StopWhenLearned(k)])
     probabilities = model.predict(x_test, batch_size=256, verbose=0)
     accuracy = float(np.mean(np.argmax(probabilities, axis=1) == np.argmax(y_test, axis=1)))
     return {"losses": [float(v) for v in history.history["loss"]], "accuracy": accuracy}
+
+
+def _StopWhenLearned(k, accuracy=0.98, min_epochs=2):
+    """A callback ending training once the training accuracy reaches ``accuracy``
+    (after ``min_epochs``): a model that has learned the set needs no more epochs.
+    Deterministic, as the seeded batches are."""
+
+    class StopWhenLearned(k.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            learned = [v for key, v in logs.items() if "acc" in key and not key.startswith("val_")]
+            if epoch + 1 >= min_epochs and learned and max(learned) >= accuracy:
+                self.model.stop_training = True
+
+    return StopWhenLearned()
 
 
 def accuracy_of(model, x_uint8, y):

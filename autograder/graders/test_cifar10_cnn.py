@@ -16,11 +16,14 @@ from autograder.problems import Mismatch, Missing, NotGradable, PartialCredit
 
 grade = pytest.mark.grade
 
-# The parent's training budget for the student's architecture (calibrated on the
-# synthetic set: see benchmarks/cnn_grading.py and tests/test_cifar10.py).
-SYNTHETIC = {"n_train": 3000, "n_test": 1000, "seed": 2024}
-TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_SEED = 3, 64, 7
-SYNTHETIC_ACCURACY = 0.70
+# The grader's training budget for the student's architecture, on the synthetic set:
+# 2000 images, at most 3 epochs of batches of 32 (stopping early once the training
+# accuracy reaches 0.98), then accuracy on 1000 test images. Measured with this budget:
+# the reference 1.000, the TensorFlow tutorial's CNN 0.693, a two-Conv2D CNN 0.680, the
+# flat reference DNN 0.185 — so 0.50 tells a CNN that learns from one that does not.
+SYNTHETIC = {"n_train": 2000, "n_test": 1000, "seed": 2024}
+TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_SEED = 3, 32, 7
+SYNTHETIC_ACCURACY = 0.50
 KERAS_FILE = "cifar10_cnn.keras"
 ACCURACY_BANDS = ((0.70, 1.0), (0.60, 2 / 3), (0.50, 1 / 3))  # accuracy → share of the item's points
 
