@@ -5,6 +5,8 @@ collected once, one sandbox, submissions graded one after another.
 the one-submission convenience for ``autograder grade``.
 """
 
+import contextlib
+import os
 import tempfile
 
 import pytest
@@ -15,6 +17,31 @@ from autograder.runner import InProcessSandbox, Limits, Sandbox
 from autograder.student import StudentSession
 
 GRADERS_INI = paths.GRADERS / "graders.ini"
+
+
+@contextlib.contextmanager
+def _own_plugins_only():
+    """Run pytest without the plugins other installed packages register (``pytest11``).
+
+    They are not part of grading, and loading them costs start-up time on every
+    ``autograder grade``.
+    """
+    key = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+    before = os.environ.get(key)
+    os.environ[key] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = before
+
+
+def run_pytest(args, plugins):
+    """``pytest.main(args, plugins=plugins)`` with only our own plugins loaded."""
+    with _own_plugins_only():
+        return pytest.main(args, plugins=plugins)
 
 
 class GraderFault(RuntimeError):
@@ -68,7 +95,7 @@ class Engine:
                         yield submission, lambda s: self._session(sandbox, s)
 
                 controller = Controller(jobs(), on_result, units=self.units, exercises=self.exercises)
-                code = pytest.main(self._pytest_args(self._grader_files()), plugins=[controller])
+                code = run_pytest(self._pytest_args(self._grader_files()), [controller])
             finally:
                 sandbox.close()
         self.faults = controller.faults
@@ -94,6 +121,8 @@ class Engine:
             "-c", str(GRADERS_INI),
             "--rootdir", str(paths.GRADERS),
             "--import-mode=importlib",
+            # The graders raise their own problems rather than assert: no rewriting needed.
+            "--assert=plain",
             "-p", "no:cacheprovider",
             "-p", "no:terminal",
             "-p", "no:stepwise",
@@ -127,7 +156,7 @@ def collect_items():
     """The `autograder.plugin.ItemMeta` of every grader item, without running any."""
     collector = _Collector()
     args = Engine._pytest_args() + ["--collect-only"]
-    code = pytest.main(args, plugins=[collector])
+    code = run_pytest(args, [collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise GraderFault(f"collecting the graders failed (pytest exit code {code})")
     return collector.metas

@@ -180,7 +180,7 @@ MUTANTS = [
     Mutant(
         "sgd_global_shuffle", "optimizers",
         "    for idx in minibatches(len(X), batch_size, rng):\n",
-        "    for idx in minibatches(len(X), batch_size, np.random.default_rng()):\n",
+        "    for idx in minibatches(len(X), batch_size, np.random):  # NumPy's global generator\n",
         _ids("optimizers", "sgd_epoch_even_batches", "sgd_epoch_batch_size_does_not_divide", "sgd_epoch_batch_of_one"),
     ),
     Mutant(

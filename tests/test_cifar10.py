@@ -1,7 +1,7 @@
 """The CIFAR-10 loader: every on-disk layout, the restricted unpickler, the synthetic set.
 
 All data here is tiny and written into ``tmp_path``: no test needs the real CIFAR-10,
-``/work/shared`` or the network. ``KERAS_HOME`` and ``XDG_CACHE_HOME`` point into
+a course data folder or the network. ``KERAS_HOME`` and ``XDG_CACHE_HOME`` point into
 ``tmp_path`` for every test, so nothing reads or writes the user's own caches.
 """
 

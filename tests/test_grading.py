@@ -192,3 +192,16 @@ def test_same_submission_same_result():
     files = solution_files(activations=MUTANTS[8].submission().files["activations.py"].decode())
     first, second = _grade(files, units=["activations"]), _grade(files, units=["activations"])
     assert first.to_json() == second.to_json()
+
+
+def test_global_random_generator_gives_the_same_result_every_time():
+    """Code that shuffles with NumPy's global generator, not the ``rng`` it was given, is
+    wrong, and wrong the same way on every run: each call starts from the same seed."""
+    source = solution_files()["optimizers.py"].replace(
+        "    for idx in minibatches(len(X), batch_size, rng):\n",
+        "    for idx in minibatches(len(X), batch_size, np.random):\n")
+    assert source != solution_files()["optimizers.py"]
+    first, second = (_grade(solution_files(optimizers=source), units=["optimizers"]) for _ in range(2))
+    failed = {i.id for i in first.items if i.status != "passed"}
+    assert failed and all(i.startswith("optimizers.sgd_epoch") for i in failed)
+    assert first.to_json() == second.to_json()

@@ -31,17 +31,26 @@ def _probe(tmp_path, isolation_mode):
     }
     (tmp_path / "other_student").mkdir()
     (tmp_path / "other_student" / "activations.py").write_text(samples.solution_source("activations"))
-    source = f"PATHS = {secret_paths!r}\n" + PROBE + samples.solution_source("activations")
+    # Printed output is shown only on items that did not pass, so the probe also gets
+    # `sigmoid` wrong: its first item fails and carries what the probe saw at import.
+    source = (f"PATHS = {secret_paths!r}\n" + PROBE + samples.solution_source("activations")
+              + "\ndef sigmoid(x):\n    return x\n")
     result = engine.grade(loader.from_files("probe", {"activations.py": source}), units=["activations"],
                           isolation=isolation_mode)
-    message = result.items[0].message["en"]
-    return json.loads(message.split("PROBE")[1]), result
+    first = result.items[0]
+    assert first.exercise == "sigmoid" and first.status == "failed"
+    return json.loads(first.message["en"].split("PROBE")[1]), result
+
+
+def _all_but_sigmoid_pass(result):
+    """Only the items of `sigmoid` and of `sigmoid_derivative` (which calls it) fail."""
+    return all((item.status == "passed") != item.exercise.startswith("sigmoid") for item in result.items)
 
 
 @pytest.mark.skipif(not isolation.bwrap_works(), reason="bubblewrap cannot create namespaces on this machine")
 def test_child_sees_only_its_submission_and_the_runtime(tmp_path):
     seen, result = _probe(tmp_path, "namespaces")
-    assert result.score == result.max_score  # the probe is the solution plus a look around
+    assert _all_but_sigmoid_pass(result)  # the probe is the solution plus a look around
     assert not seen["course_root"] and not seen["solutions"] and not seen["graders"]
     assert not seen["other_student"]
     assert seen["network"] is False
@@ -51,8 +60,12 @@ def test_child_sees_only_its_submission_and_the_runtime(tmp_path):
 
 def test_limits_only_runner_still_grades(tmp_path):
     """The fallback isolates nothing from the file system, but grades the same."""
-    _seen, result = _probe(tmp_path, "limits")
-    assert result.score == result.max_score
+    seen, result = _probe(tmp_path, "limits")
+    assert _all_but_sigmoid_pass(result)
+    assert seen["solutions"]  # nothing hidden: why CI insists on namespaces
+    solution = engine.grade(loader.from_files("solution", {"activations.py": samples.solution_source("activations")}),
+                            units=["activations"], isolation="limits")
+    assert solution.score == solution.max_score
 
 
 def test_namespaces_required_where_ci_asks_for_them():

@@ -17,6 +17,10 @@ Requests
 ``{"op": "exec", "name": n, "args": [...], "kwargs": {...}}``
     Run a grader-owned function from `trusted` that needs no student module.
 
+Every import and call starts from the same state of the global random generators
+(``random`` and ``numpy.random`` seeded with `GLOBAL_SEED`): code that draws from them
+instead of the ``rng`` it was given is graded the same way every time.
+
 Replies
 -------
 ``{"ok": True, "value": v, "mutated": [...], "warnings": [...], "output": s}`` or
@@ -28,6 +32,7 @@ where ``kind`` is ``not_implemented``, ``exception``, ``exit``, ``missing_name``
 import importlib.util
 import io
 import os
+import random
 import resource
 import sys
 import time
@@ -37,6 +42,13 @@ import warnings
 import numpy as np
 
 from autograder.sandbox import codec, protocol, trusted
+
+GLOBAL_SEED = 0
+
+
+def _seed_global_rngs():
+    random.seed(GLOBAL_SEED)
+    np.random.seed(GLOBAL_SEED)
 
 OUTPUT_LIMIT = 4000
 
@@ -128,6 +140,7 @@ class Server:
         spec = importlib.util.spec_from_file_location(unit, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[unit] = module
+        _seed_global_rngs()
         try:
             spec.loader.exec_module(module)
         except BaseException as exc:  # noqa: BLE001 - report any import failure
@@ -169,6 +182,7 @@ class Server:
         args, kwargs = list(req.get("args", [])), dict(req.get("kwargs", {}))
         before = _snapshot(args, kwargs)
         _set_cpu_budget(req.get("cpu"))
+        _seed_global_rngs()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

@@ -46,8 +46,18 @@ def attacks(host_tmp):
     return build_attacks(host_tmp)
 
 
+def _sandbox_cgroups():
+    return set(isolation.PIDS_CGROUP.glob("autograder-*")) if isolation.pids_cgroup_available() else set()
+
+
 @pytest.fixture(scope="module")
-def graded(attacks, tmp_path_factory):
+def cgroups_before():
+    """The sandbox cgroups that existed before the batch (other autograder runs may own some)."""
+    return _sandbox_cgroups()
+
+
+@pytest.fixture(scope="module")
+def graded(attacks, tmp_path_factory, cgroups_before):
     """Every attack and control, graded in one batch: ``({name: Result}, report)``."""
     root = tmp_path_factory.mktemp("class")
     honest = ["control_solution", "control_wrong_sigmoid"]
@@ -104,11 +114,12 @@ def test_attack_outcome(graded, attacks, index):
         assert not os.path.exists(path), f"{attack.name} created {path} on the host"
 
 
-def test_nothing_is_left_running(graded):
-    """No pids cgroup of a sandbox outlives the batch."""
+def test_nothing_is_left_running(cgroups_before, graded):
+    """No pids cgroup of the batch's sandboxes outlives the batch, fork bomb included."""
     if not isolation.pids_cgroup_available():
         pytest.skip("no pids cgroup here")
-    left = [p for p in isolation.PIDS_CGROUP.glob("autograder-*") if (p / "cgroup.procs").read_text().strip()]
+    left = [p for p in _sandbox_cgroups() - cgroups_before
+            if p.exists() and (p / "cgroup.procs").read_text().strip()]
     assert left == []
 
 
