@@ -18,6 +18,12 @@ driver sees (a shared file system).
 
 import math
 
+# Dask workers sample every thread's stack every 10 ms for their profiler; on pytest's
+# deep stacks that made grading about 40 % slower per submission (benchmarks/dask_overhead.py).
+# Workers started elsewhere take the same setting from the environment:
+# DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+
 from autograder.batch import grade_stream
 
 
@@ -67,8 +73,11 @@ class DaskExecutor:
             return Client(self.scheduler), None
         import os
 
-        cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+        import dask
+
+        with dask.config.set(WORKER_CONFIG):
+            cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
     def run(self, tasks, on_event):

@@ -269,9 +269,11 @@ def _empty(folder):
 class InProcessSandbox:
     """No isolation at all: student code runs in this very process.
 
-    Only for measuring the cost of isolation (the benchmarks' lower bound); never for
-    grading. It stages files like `Sandbox` and answers requests with the same server
-    code, through the same codec, without a process boundary.
+    For measuring the cost of isolation (the benchmarks' lower bound), and for the
+    ``grade()`` of a notebook, whose functions already live in the kernel: never for
+    grading submitted files. It stages files like `Sandbox` and answers requests with the
+    same server code, through the same codec, without a process boundary, and without
+    the per-call CPU limit (it would stay on this process).
     """
 
     def __init__(self, root, mode="none", processes=None, modules=None):
@@ -302,7 +304,7 @@ class InProcessChild:
     def __init__(self, folder):
         from autograder.sandbox.server import Server
 
-        self.server = Server(folder)
+        self.server = Server(folder, cpu_limits=False)  # this process lives on after grading
         self.alive = True
 
     def request(self, req, timeout):

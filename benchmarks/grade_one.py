@@ -6,6 +6,7 @@ Usage: ``python benchmarks/grade_one.py [--repeat N]``; results in
 """
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -15,7 +16,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import median, write  # noqa: E402
 
+from autograder import units  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
+NUMPY_UNITS = ",".join(u.name for u in units.NUMPY_UNITS)
 
 
 def main():
@@ -30,14 +34,18 @@ def main():
                 start = time.perf_counter()
                 proc = subprocess.run(
                     [sys.executable, "-m", "autograder", "grade", str(ROOT / "solutions"), "--quiet",
-                     "--isolation", isolation, "--json", f"{tmp}/r.json"],
+                     "--units", NUMPY_UNITS, "--isolation", isolation, "--json", f"{tmp}/r.json"],
                     cwd=ROOT, capture_output=True, text=True,
                 )
                 walls[isolation].append(time.perf_counter() - start)
                 if proc.returncode != 0:
                     raise SystemExit(proc.stderr)
+                result = json.loads(Path(f"{tmp}/r.json").read_text())
+                if result["score"] != result["max_score"]:
+                    raise SystemExit(f"the solutions did not get full marks: {result['score']}/{result['max_score']}")
+                items = len(result["items"])
     write("grade_one", {
-        "what": "autograder grade solutions/ (units 1-4, 103 items), new process each time",
+        "what": f"autograder grade solutions/ --units {NUMPY_UNITS} ({items} items), new process each time",
         "repeat": args.repeat,
         "median_seconds": {k: round(median(v), 3) for k, v in walls.items()},
         "all_seconds": {k: [round(x, 3) for x in v] for k, v in walls.items()},

@@ -205,3 +205,14 @@ def test_global_random_generator_gives_the_same_result_every_time():
     failed = {i.id for i in first.items if i.status != "passed"}
     assert failed and all(i.startswith("optimizers.sgd_epoch") for i in failed)
     assert first.to_json() == second.to_json()
+
+
+def test_grading_in_this_process_leaves_its_cpu_limit_alone():
+    """A notebook's ``grade()`` runs the functions in the kernel itself: the per-call CPU
+    limit of the sandbox's children must not stay on the kernel (it would kill it later)."""
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_CPU)
+    result = _grade(solution_files(), units=["activations"], isolation="none")
+    assert result.score == result.max_score
+    assert resource.getrlimit(resource.RLIMIT_CPU) == before

@@ -86,10 +86,14 @@ class Server:
     ----------
     folder : str
         Where the submitted modules are (read-only for the student in the sandbox).
+    cpu_limits : bool
+        Bound each call's CPU time with ``RLIMIT_CPU``: only in a child of the sandbox,
+        never in a process that lives on after grading (a notebook's kernel).
     """
 
-    def __init__(self, folder):
+    def __init__(self, folder, cpu_limits=True):
         self.folder = folder
+        self.cpu_limits = cpu_limits
         self.modules = {}
         self.out = BoundedWriter()
 
@@ -124,6 +128,10 @@ class Server:
         return {"ok": False, "kind": kind, "type": type(exc).__name__[:100], "message": message[:500],
                 "where": self._where(exc)}
 
+    def _cpu_budget(self, seconds):
+        if self.cpu_limits:
+            _set_cpu_budget(seconds)
+
     def _module(self, unit):
         module = self.modules.get(unit)
         if module is None:
@@ -135,7 +143,7 @@ class Server:
         unit = req["unit"]
         if unit in self.modules:  # given already (a notebook's namespace, in the kernel)
             return {"ok": True, "value": sorted(n for n in vars(self.modules[unit]) if not n.startswith("__"))}
-        _set_cpu_budget(req.get("cpu"))
+        self._cpu_budget(req.get("cpu"))
         path = os.path.join(self.folder, f"{unit}.py")
         spec = importlib.util.spec_from_file_location(unit, path)
         module = importlib.util.module_from_spec(spec)
@@ -181,7 +189,7 @@ class Server:
     def _invoke(self, function, req):
         args, kwargs = list(req.get("args", [])), dict(req.get("kwargs", {}))
         before = _snapshot(args, kwargs)
-        _set_cpu_budget(req.get("cpu"))
+        self._cpu_budget(req.get("cpu"))
         _seed_global_rngs()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
