@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import __version__, loader, paths
+from autograder.units import BY_NAME as UNITS_BY_NAME
 from autograder.gradebook import Gradebook
 
 GRADEBOOK_FILE = "gradebook.sqlite"
@@ -91,7 +92,7 @@ def render_images(result):
     return out
 
 
-def grade_stream(tasks, emit, engine_options):
+def grade_stream(tasks, emit, engine_options, before_each=None):
     """Grade ``tasks`` (an iterable of `Task`) in this process; ``emit(event)`` for each.
 
     Events are tuples: ``("started", task_id)``, ``("done", task_id, content_hash,
@@ -105,6 +106,8 @@ def grade_stream(tasks, emit, engine_options):
     def submissions():
         for task in tasks:
             submission = loader.load(task.path, name=task.student)
+            if before_each is not None:
+                before_each(submission)
             emit(("started", task.id))
             state.update(task=task, hash=submission.content_hash, t0=time.perf_counter())
             yield submission
@@ -122,14 +125,27 @@ def grade_stream(tasks, emit, engine_options):
         emit(("fault", str(exc)))
 
 
-def _worker_main(task_q, event_q, engine_options):
+def _worker_main(task_q, event_q, engine_options, cpu=None):
     from autograder.sandbox.zygote import PR_SET_PDEATHSIG, _prctl
 
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the driver
+    before_each = None
+    if cpu is not None:
+        # The worker and its sandbox's children take turns (a request, then its reply),
+        # never run at once: on one CPU each hand-over is a plain context switch rather
+        # than waking another CPU, and the worker's caches stay warm. The children
+        # inherit this CPU; only the worker itself widens it again while it trains a CNN.
+        everywhere = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {cpu})
+
+        def before_each(submission):
+            multithreaded = any(UNITS_BY_NAME[u].needs_tensorflow for u in submission.units if u in UNITS_BY_NAME)
+            os.sched_setaffinity(0, everywhere if multithreaded else {cpu})
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker = os.getpid()
     try:
-        grade_stream(iter(task_q.get, None), lambda event: event_q.put((worker, *event)), engine_options)
+        grade_stream(iter(task_q.get, None), lambda event: event_q.put((worker, *event)), engine_options,
+                     before_each)
     except BaseException:  # noqa: BLE001 - reported to the driver, which retries elsewhere
         event_q.put((worker, "crash", traceback.format_exc()))
         raise
@@ -165,11 +181,20 @@ class LocalExecutor:
         for task in tasks:
             task_q.put(task)
         workers, in_flight, finished = {}, {}, set()
+        free_cpus = self._cpus_to_pin()
+        cpu_of = {}
 
         def start_worker():
-            proc = ctx.Process(target=_worker_main, args=(task_q, event_q, self.engine_options), daemon=True)
+            cpu = free_cpus.pop(0) if free_cpus else None
+            proc = ctx.Process(target=_worker_main, args=(task_q, event_q, self.engine_options, cpu), daemon=True)
             proc.start()
             workers[proc.pid] = proc
+            cpu_of[proc.pid] = cpu
+
+        def release_cpu(pid):
+            cpu = cpu_of.pop(pid, None)
+            if cpu is not None:
+                free_cpus.append(cpu)
 
         for _ in range(min(self.jobs, len(tasks))):
             start_worker()
@@ -178,7 +203,8 @@ class LocalExecutor:
                 try:
                     worker, kind, *rest = event_q.get(timeout=1.0)
                 except queue.Empty:
-                    self._replace_dead(workers, in_flight, by_id, attempts, task_q, finished, on_event, start_worker)
+                    self._replace_dead(workers, in_flight, by_id, attempts, task_q, finished, on_event, start_worker,
+                                       release_cpu)
                     continue
                 if kind == "started":
                     in_flight[worker] = rest[0]
@@ -199,11 +225,21 @@ class LocalExecutor:
                 if proc.is_alive():
                     proc.kill()
 
-    def _replace_dead(self, workers, in_flight, by_id, attempts, task_q, finished, on_event, start_worker):
+    def _cpus_to_pin(self):
+        """A CPU for each worker when there are enough of them (else none: the OS shares them)."""
+        try:
+            cpus = sorted(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # not Linux
+            return []
+        return cpus[: self.jobs] if self.jobs <= len(cpus) else []
+
+    def _replace_dead(self, workers, in_flight, by_id, attempts, task_q, finished, on_event, start_worker,
+                      release_cpu):
         for pid, proc in list(workers.items()):
             if proc.is_alive():
                 continue
             del workers[pid]
+            release_cpu(pid)
             task_id = in_flight.pop(pid, None)
             if task_id is not None and task_id not in finished:
                 if attempts[task_id] < self.max_attempts:
