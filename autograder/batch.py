@@ -125,22 +125,30 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
         emit(("fault", str(exc)))
 
 
+def pin_to_cpu(cpu):
+    """Run the calling thread, and the sandbox it will start, on ``cpu`` alone.
+
+    The grader and its sandbox's children take turns (a request, then its reply), never
+    run at once: on one CPU each hand-over is a plain context switch rather than waking
+    another CPU, and caches stay warm. The children inherit the CPU. Returns the
+    `grade_stream` hook that widens the grader's own thread to every CPU again for a
+    submission with a TensorFlow unit (the grader trains the CNN, on many threads).
+    """
+    everywhere = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+
+    def before_each(submission):
+        multithreaded = any(UNITS_BY_NAME[u].needs_tensorflow for u in submission.units if u in UNITS_BY_NAME)
+        os.sched_setaffinity(0, everywhere if multithreaded else {cpu})
+
+    return before_each
+
+
 def _worker_main(task_q, event_q, engine_options, cpu=None):
     from autograder.sandbox.zygote import PR_SET_PDEATHSIG, _prctl
 
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the driver
-    before_each = None
-    if cpu is not None:
-        # The worker and its sandbox's children take turns (a request, then its reply),
-        # never run at once: on one CPU each hand-over is a plain context switch rather
-        # than waking another CPU, and the worker's caches stay warm. The children
-        # inherit this CPU; only the worker itself widens it again while it trains a CNN.
-        everywhere = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, {cpu})
-
-        def before_each(submission):
-            multithreaded = any(UNITS_BY_NAME[u].needs_tensorflow for u in submission.units if u in UNITS_BY_NAME)
-            os.sched_setaffinity(0, everywhere if multithreaded else {cpu})
+    before_each = pin_to_cpu(cpu) if cpu is not None else None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker = os.getpid()
     try:

@@ -17,6 +17,7 @@ driver sees (a shared file system).
 """
 
 import math
+import os
 
 # Dask workers sample every thread's stack every 10 ms for their profiler; on pytest's
 # deep stacks that made grading about 40 % slower per submission (benchmarks/dask_overhead.py).
@@ -24,14 +25,35 @@ import math
 # DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
-from autograder.batch import grade_stream
+from autograder.batch import grade_stream, pin_to_cpu
 
 
 def grade_chunk(tasks, engine_options):
     """Grade ``tasks`` on this worker; return the events of `grade_stream` as a list."""
     events = []
-    grade_stream(tasks, events.append, engine_options)
+    cpu = _own_cpu()
+    before = os.sched_getaffinity(0) if cpu is not None else None
+    try:
+        before_each = pin_to_cpu(cpu) if cpu is not None else None  # this thread only (Linux)
+        grade_stream(tasks, events.append, engine_options, before_each)
+    finally:
+        if before is not None:
+            os.sched_setaffinity(0, before)
     return events
+
+
+def _own_cpu():
+    """In a `LocalCluster` (workers named 0, 1, …), the worker's own CPU, as the local
+    executor pins its workers (`autograder.batch.pin_to_cpu`); elsewhere ``None``: the OS
+    schedules."""
+    try:
+        from distributed import get_worker
+
+        name = get_worker().name
+        cpus = sorted(os.sched_getaffinity(0))
+    except (ImportError, ValueError, AttributeError, OSError):
+        return None
+    return cpus[name % len(cpus)] if isinstance(name, int) and cpus else None
 
 
 def chunked(items, n_chunks):
@@ -71,8 +93,6 @@ class DaskExecutor:
 
         if self.scheduler:
             return Client(self.scheduler), None
-        import os
-
         import dask
 
         with dask.config.set(WORKER_CONFIG):

@@ -155,3 +155,28 @@ def test_sigkill_mid_batch_then_resume_grades_everyone_exactly_once(klass, tmp_p
         per_item = {n for (n,) in conn.execute("SELECT COUNT(*) FROM items GROUP BY content_hash")}
         assert len(per_item) == 1 and per_item.pop() > 100
     assert len(_batch_results(out)) == N_STUDENTS
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux-only")
+def test_workers_pinned_to_one_cpu_except_while_grading_a_cnn():
+    """`batch.pin_to_cpu` acts on the calling thread only: run it in a thread of its own."""
+    import threading
+    from types import SimpleNamespace
+
+    everywhere = os.sched_getaffinity(0)
+    cpu = max(everywhere)
+    seen = {}
+
+    def worker():
+        before_each = batch.pin_to_cpu(cpu)
+        seen["pinned"] = os.sched_getaffinity(0)
+        before_each(SimpleNamespace(units={"cifar10_cnn": None, "convolution": None}))
+        seen["cnn"] = os.sched_getaffinity(0)
+        before_each(SimpleNamespace(units={"convolution": None}))
+        seen["numpy"] = os.sched_getaffinity(0)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == {"pinned": {cpu}, "cnn": everywhere, "numpy": {cpu}}
+    assert os.sched_getaffinity(0) == everywhere  # this thread was never touched
