@@ -30,6 +30,7 @@ cache is used. ``--data synthetic`` runs on the synthetic stand-in (a quick smok
 """
 
 import argparse
+import re
 import json
 import os
 import platform
@@ -252,6 +253,11 @@ def report(path):
     print(table(result))
 
 
+
+def file_names_only(text):
+    """``text`` with each absolute path cut to its file name (results hold no machine's folders)."""
+    return re.sub(r"/(?:[^\s()/]+/)+([^\s()/]+)", r"\1", text)
+
 def main(argv=None):
     args = parse_args(argv)
     if args.report:
@@ -283,7 +289,7 @@ def main(argv=None):
                 "same data, same seed, one after the other in one process",
         "status": "running",
         "machine": machine_facts(),
-        "data": {"source": data.source, "real": data.real, "train": len(x), "test": len(x_test)},
+        "data": {"source": file_names_only(data.source), "real": data.real, "train": len(x), "test": len(x_test)},
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "seed": args.seed,
