@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import __version__, loader, paths
-from autograder.units import BY_NAME as UNITS_BY_NAME
 from autograder.gradebook import Gradebook
+from autograder.units import BY_NAME as UNITS_BY_NAME
 
 GRADEBOOK_FILE = "gradebook.sqlite"
 GRADER_FILES = ("graders", "sandbox", "compare.py", "messages.py", "student.py", "plugin.py", "problems.py",

@@ -19,13 +19,13 @@ driver sees (a shared file system).
 import math
 import os
 
+from autograder.batch import grade_stream, pin_to_cpu
+
 # Dask workers sample every thread's stack every 10 ms for their profiler; on pytest's
 # deep stacks that made grading about 40 % slower per submission (benchmarks/dask_overhead.py).
 # Workers started elsewhere take the same setting from the environment:
 # DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
-
-from autograder.batch import grade_stream, pin_to_cpu
 
 
 def grade_chunk(tasks, engine_options):

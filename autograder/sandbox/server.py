@@ -50,6 +50,7 @@ def _seed_global_rngs():
     random.seed(GLOBAL_SEED)
     np.random.seed(GLOBAL_SEED)
 
+
 OUTPUT_LIMIT = 4000
 
 
