@@ -8,11 +8,18 @@ import pytest
 from autograder import engine, isolation, loader, paths, samples
 
 PROBE = '''
-import json, os, socket
+import json, os, socket, sys
 seen = {"root": sorted(os.listdir("/")), "cwd": os.getcwd(), "uid": os.getuid(),
         "pid1": open("/proc/1/comm").read().strip() if os.path.exists("/proc/1/comm") else None}
 for label, path in PATHS.items():
     seen[label] = os.path.exists(path)
+# A Python environment made inside the course folder (as CI makes .venv) is bound into
+# the sandbox, so the folder is there: count what else of it can be seen.
+def _runtime(folder):
+    return any((p + os.sep).startswith(folder + os.sep) for p in sys.path)
+seen["course_root"] = os.path.isdir(PATHS["course_root"]) and len([
+    entry for entry in os.listdir(PATHS["course_root"])
+    if not _runtime(os.path.join(PATHS["course_root"], entry))])
 try:
     socket.create_connection(("1.1.1.1", 53), timeout=1)
     seen["network"] = True
