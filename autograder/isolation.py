@@ -1,12 +1,20 @@
 """How a sandbox is launched: Linux namespaces through bubblewrap where they work,
 resource limits alone where they do not.
 
-With namespaces the zygote and its children see a root file system made of the
+With namespaces the zygote and its boxes see a read-only root file system made of the
 operating system's ``/usr``, the Python runtime, the site-packages the grader uses,
 ``autograder/sandbox`` (mounted on its own, so the graders beside it stay out of
-sight), the submission's files (read-only) and a scratch folder. They have no
-network, their own PID namespace (so the whole sandbox can be swept clean between
-submissions) and no capabilities.
+sight) and the submission's files (read-only). They have no network and their own PID
+namespace. The zygote keeps only the capabilities it needs to make a box per
+submission (``CAP_SYS_ADMIN`` for its namespaces and mounts, ``CAP_SETUID`` and
+``CAP_SETGID`` to leave root); a box drops them all before any student code runs
+(`autograder.sandbox.box`). When the grader runs as root, bubblewrap makes no user
+namespace (one would map the box's uid 0 to the host's root) and each box runs as the
+worker's own unprivileged uid (`box_owner`), which the host sees.
+
+With resource limits only, a box is a plain process: still unprivileged when the
+grader is root (if the Python runtime can be read by other users) and still under the
+seccomp filter, but it shares the machine's ``/tmp`` and sees what that uid may read.
 
 A pids cgroup (cgroup v1 ``pids`` controller, where the grader may create one) bounds
 the number of processes and threads of the whole sandbox; without one, only
@@ -31,6 +39,11 @@ SANDBOX_ROOT = "/opt/autograder"
 IN_SUBMISSION = "/submission"
 IN_SCRATCH = "/scratch"
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
+#: Boxes run as ``BOX_UID_BASE + worker pid``: a uid of their own per worker, which no
+#: account or file of the machine has, so a box's processes can be told (and counted
+#: by ``RLIMIT_NPROC``) by their uid alone.
+BOX_UID_BASE = 2_000_000_000
+ZYGOTE_CAPS = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID")
 
 _BOOT = (
     "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
@@ -82,6 +95,41 @@ def child_env(scratch):
     }
 
 
+def _unshare_flags():
+    """bubblewrap's namespaces: no user namespace as root (see the module's docstring)."""
+    if os.geteuid() == 0:
+        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    return ["--unshare-all"]
+
+
+def _cap_flags():
+    flags = ["--cap-drop", "ALL"]
+    for cap in ZYGOTE_CAPS:
+        flags += ["--cap-add", cap]
+    return flags
+
+
+def box_owner():
+    """``(uid, gid)`` of this worker's boxes when the grader runs as root, else `None`."""
+    if os.geteuid() != 0:
+        return None
+    uid = BOX_UID_BASE + os.getpid()
+    return (uid, uid)
+
+
+def _reachable_by_others(path):
+    """Whether a user with no rights of its own can reach and read ``path``."""
+    path = Path(os.path.realpath(path))
+    for folder in [*reversed(path.parents), path]:
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            return False
+        if not mode & 0o001:
+            return False
+    return bool(path.stat().st_mode & 0o004)
+
+
 @functools.cache
 def bwrap_works():
     """Whether ``bwrap`` is installed and can create the namespaces we use here."""
@@ -90,8 +138,8 @@ def bwrap_works():
         return False
     try:
         result = subprocess.run(
-            [bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc",
-             "--dev", "/dev", "true"],
+            [bwrap, *_unshare_flags(), *_cap_flags(), "--die-with-parent", "--ro-bind", "/", "/",
+             "--proc", "/proc", "--dev", "/dev", "true"],
             capture_output=True,
             timeout=20,
         )
@@ -196,10 +244,21 @@ class Plan:
         self.private_pids = mode == "namespaces"
         self.cgroup = PidsCgroup(processes) if pids_cgroup_available() else None
         self.zygote_pid = None
+        self.owner = box_owner()
+        if self.owner is not None and mode == "limits":
+            self.submission_dir.parent.chmod(0o711)
+            needed = [_python(), sys.base_prefix, paths.SANDBOX, self.submission_dir, *_site_dirs()]
+            if not all(_reachable_by_others(p) for p in needed):
+                self.owner = None
+                _warn_root_once()
         self.acquire()
 
     def describe(self):
         parts = ["Linux namespaces (bubblewrap)" if self.mode == "namespaces" else "resource limits only"]
+        if self.owner is not None:
+            parts.append(f"unprivileged uid {self.owner[0]}")
+        elif os.geteuid() == 0:
+            parts.append("as root")
         if self.cgroup is not None:
             parts.append(f"pids cgroup ≤ {self.cgroup.limit}")
         return ", ".join(parts)
@@ -236,7 +295,7 @@ class Plan:
             env = child_env(self.scratch_dir)
         else:
             sys_path = [SANDBOX_ROOT, *_site_dirs()]
-            inner = [python, "-I", "-S", "-c", _BOOT, json.dumps(sys_path), str(control_fd), "--private-pids"]
+            inner = [python, "-I", "-S", "-c", _BOOT, json.dumps(sys_path), str(control_fd)]
             argv = self._bwrap() + ["--"] + inner
             env = {"PATH": "/usr/bin:/bin"}
         return self._wrap(argv), env
@@ -245,7 +304,7 @@ class Plan:
         return self.cgroup.wrap(argv) if self.cgroup is not None else argv
 
     def _bwrap(self):
-        args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        args = [shutil.which("bwrap"), *_unshare_flags(), "--die-with-parent", "--new-session", *_cap_flags()]
         bound = []
 
         def bind(src, dest=None, writable=False):
@@ -265,7 +324,7 @@ class Plan:
         for f in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group"):
             if os.path.exists(f):
                 args.extend(["--ro-bind", f, f])
-        args.extend(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"])
+        args.extend(["--proc", "/proc", "--dev", "/dev", "--dir", "/tmp", "--dir", "/dev/shm"])
         prefix = os.path.realpath(sys.base_prefix)
         bind(prefix)
         bind(os.path.dirname(_python()))
@@ -280,7 +339,14 @@ class Plan:
         args.extend(["--ro-bind", str(paths.PACKAGE / "__init__.py"), f"{SANDBOX_ROOT}/autograder/__init__.py"])
         args.extend(["--ro-bind", str(paths.SANDBOX), f"{SANDBOX_ROOT}/autograder/sandbox"])
         args.extend(["--ro-bind", str(self.submission_dir), IN_SUBMISSION])
-        args.extend(["--bind", str(self.scratch_dir), IN_SCRATCH, "--chdir", IN_SCRATCH])
+        args.extend(["--dir", IN_SCRATCH, "--chdir", "/"])
+        # bubblewrap makes the folders above a bound path 0700: the box's user must pass them.
+        made = sorted({str(parent) for dest in bound for parent in Path(dest).parents
+                       if str(parent) != "/" and not any(str(parent) == b or str(parent).startswith(b.rstrip("/") + "/")
+                                                         for b in bound)})
+        for folder in made:
+            args.extend(["--chmod", "0755", folder])
+        args.extend(["--remount-ro", "/"])  # each box mounts its own /tmp, /dev/shm and scratch
         args.append("--clearenv")
         for key, value in child_env(IN_SCRATCH).items():
             args.extend(["--setenv", key, value])
@@ -304,6 +370,17 @@ def plan(mode, submission_dir, scratch_dir, processes):
     elif mode == "namespaces" and not bwrap_works():
         raise RuntimeError("namespaces were asked for, but bubblewrap (bwrap) is missing or cannot run here")
     return Plan(mode, submission_dir, scratch_dir, processes)
+
+
+@functools.cache
+def _warn_root_once():
+    warnings.warn(
+        "the grader runs as root with resource limits only, and the Python runtime cannot be read by an "
+        "unprivileged user: student code runs as root (install bubblewrap, or install Python where every "
+        "user can read it)",
+        IsolationWarning,
+        stacklevel=3,
+    )
 
 
 @functools.cache

@@ -1,16 +1,19 @@
-"""The parent's side of the isolated runner: a warm sandboxed zygote per worker, and a
-child per submission that answers calls under limits.
+"""The parent's side of the isolated runner: a warm sandboxed zygote per worker, a box
+per submission, and a child per unit that answers calls under limits.
 
 ::
 
     worker (trusted: pytest, graders, reference)
       └── Sandbox: zygote process (bwrap namespaces when available), NumPy imported
-            └── Child: forked per submission, imports the student's modules
+            └── box: forked per submission — fresh namespaces, tmpfs, unprivileged, seccomp
+                  └── Child: forked per unit, imports the student's module of that unit
 
-The worker talks to the zygote on a ``SOCK_SEQPACKET`` control socket, and to each
-child on its own stream socket through `autograder.sandbox.protocol` frames. Every
-read from a child has a deadline; on a breach the child's process group is killed and
-the next request gets a fresh child. A zygote that stops answering is replaced.
+The worker talks to the zygote and to the box on ``SOCK_SEQPACKET`` control sockets
+(`ControlChannel`: every request has an id its reply must repeat), and to each child on
+its own stream socket through `autograder.sandbox.protocol` frames. Every read from a
+child has a deadline; on a breach the child's process group is killed and the next
+request gets a fresh child. A zygote that stops answering is replaced. Ending a box
+ends everything the submission started, and its files, shared memory and IPC objects.
 """
 
 import json
@@ -68,6 +71,30 @@ class Limits:
         return {k: d[k] for k in ("memory", "processes", "file_size", "open_files", "cpu_total")}
 
 
+@dataclass
+class BoxLimits:
+    """Sizes of the file systems of one submission's box (namespaces only).
+
+    Attributes
+    ----------
+    tmp_bytes, shm_bytes, scratch_bytes : int
+        Bytes of the tmpfs at ``/tmp``, ``/dev/shm`` and the working folder. tmpfs
+        pages are memory: these bound what a submission can hold outside its
+        address-space limit.
+    inodes : int
+        Files and folders each of them may hold.
+    """
+
+    tmp_bytes: int = 128 * 1024**2
+    shm_bytes: int = 64 * 1024**2
+    scratch_bytes: int = 256 * 1024**2
+    inodes: int = 4096
+
+    def settings(self, namespaces, scratch):
+        """What the zygote's ``box`` operation takes."""
+        return dict(asdict(self), namespaces=bool(namespaces), scratch=str(scratch))
+
+
 class SandboxFault(RuntimeError):
     """The zygote failed (not the student's fault); the sandbox was restarted."""
 
@@ -95,32 +122,72 @@ class ChildProtocolError(Exception):
     """A child sent something that is not a well-formed reply; it was killed."""
 
 
+class ControlChannel:
+    """One ``SOCK_SEQPACKET`` control socket (to the zygote, or to a box): JSON
+    requests, each with an id that its reply must repeat."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.last_id = 0
+
+    def request(self, msg, fds=(), timeout=CONTROL_TIMEOUT):
+        """The reply to ``msg``.
+
+        Raises
+        ------
+        OSError, ValueError
+            No reply in time, a closed socket, or a reply that is not the answer to
+            this request.
+        """
+        self.last_id += 1
+        msg = dict(msg, id=self.last_id)
+        self.sock.settimeout(timeout)
+        socket.send_fds(self.sock, [json.dumps(msg).encode()], list(fds))
+        data = self.sock.recv(65536)
+        if not data:
+            raise OSError("the other side closed the control socket")
+        reply = json.loads(data)
+        if not isinstance(reply, dict) or reply.get("id") != msg["id"]:
+            raise ValueError("a reply that does not answer the request")
+        return reply
+
+    def close(self):
+        self.sock.close()
+
+
 class Sandbox:
-    """One zygote, its staging folders and its isolation.
+    """One zygote, its staging folders and its isolation; a box per submission.
 
     Parameters
     ----------
     root : Path
         An empty folder owned by this worker. ``root/submission`` receives the files of
-        the submission being graded, ``root/scratch`` is the child's working folder.
+        the submission being graded; ``root/scratch`` is the children's working folder
+        when there are no namespaces (with them, each box has a tmpfs of its own).
     mode : {"auto", "namespaces", "limits"}
         ``"namespaces"`` needs bubblewrap; ``"auto"`` uses it when it works and falls
         back to ``"limits"`` (resource limits only) with a warning.
     processes : int
         Process limit for the whole sandbox, where a pids cgroup can enforce it.
+    box : BoxLimits, optional
+        Sizes of each box's file systems.
     """
 
-    def __init__(self, root, mode="auto", processes=Limits.processes):
+    def __init__(self, root, mode="auto", processes=Limits.processes, box=None):
         self.root = Path(root)
         self.submission_dir = self.root / "submission"
         self.scratch_dir = self.root / "scratch"
         for d in (self.submission_dir, self.scratch_dir):
             d.mkdir(parents=True, exist_ok=True)
+            d.chmod(0o755)
         self.plan = isolation.plan(mode, self.submission_dir, self.scratch_dir, processes)
+        self.box_limits = box or BoxLimits()
         self.proc = None
-        self.control_sock = None
+        self.host = None
+        self.box = None
+        self.box_pid = None
         self.starts = 0
-        self.preloaded = set()
+        self.boxes = 0
         self.start()
 
     # ------------------------------------------------------------------ lifecycle
@@ -138,10 +205,9 @@ class Sandbox:
             cwd=self.scratch_dir,
         )
         theirs.close()
-        self.control_sock = ours
+        self.host = ControlChannel(ours)
         self.plan.zygote_pid = self.proc.pid
         self.starts += 1
-        self.preloaded = set()
         self.ready = False  # the first control message waits for the zygote's start-up
 
     def _wait_ready(self):
@@ -153,9 +219,10 @@ class Sandbox:
             raise SandboxFault(f"the sandbox did not start ({self.plan.describe()})") from None
 
     def stop(self):
-        if self.control_sock is not None:
-            self.control_sock.close()
-            self.control_sock = None
+        self.box, self.box_pid = None, None
+        if self.host is not None:
+            self.host.close()
+            self.host = None
         if self.proc is not None:
             try:
                 os.killpg(self.proc.pid, 9)
@@ -195,12 +262,7 @@ class Sandbox:
         if not self.ready:
             self._wait_ready()
         try:
-            self.control_sock.settimeout(timeout)
-            socket.send_fds(self.control_sock, [json.dumps(msg).encode()], list(fds))
-            data = self.control_sock.recv(65536)
-            if not data:
-                raise OSError("zygote closed the control socket")
-            reply = json.loads(data)
+            reply = self.host.request(msg, fds, timeout)
         except (OSError, ValueError) as exc:
             if restart:
                 self.restart()
@@ -209,16 +271,58 @@ class Sandbox:
             raise SandboxFault(f"zygote: {reply['error']}")
         return reply
 
-    def preload(self, modules):
-        """Import ``modules`` in the zygote (e.g. TensorFlow) so children start warm."""
-        missing = [m for m in modules if m not in self.preloaded]
-        if missing:
-            self.control({"op": "preload", "modules": missing}, timeout=120.0)
-            self.preloaded.update(missing)
+    def box_control(self, msg, fds=(), timeout=CONTROL_TIMEOUT):
+        """Send a control message to the current submission's box.
+
+        Raises
+        ------
+        SandboxFault
+            The box did not answer (it is ended) or answered with an error.
+        """
+        if self.box is None:
+            self.open_box()
+        try:
+            reply = self.box.request(msg, fds, timeout)
+        except (OSError, ValueError) as exc:
+            self.close_box()
+            raise SandboxFault(f"the box did not answer {msg.get('op')!r}: {exc}") from None
+        if "error" in reply:
+            raise SandboxFault(f"box: {reply['error']}")
+        return reply
+
+    # ------------------------------------------------------------------ boxes
+    def open_box(self):
+        """A fresh box for the staged submission (`autograder.sandbox.box`)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        settings = self.box_limits.settings(
+            namespaces=self.plan.mode == "namespaces", scratch=self.plan.inside(self.scratch_dir))
+        try:
+            reply = self.control({"op": "box", "settings": settings, "owner": self.plan.owner}, fds=[theirs.fileno()])
+        except SandboxFault:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.box, self.box_pid = ControlChannel(ours), int(reply["pid"])
+        self.boxes += 1
+
+    def close_box(self):
+        """End the current box and everything the submission started in it."""
+        if self.box is None:
+            return
+        box, pid = self.box, self.box_pid
+        self.box, self.box_pid = None, None
+        box.close()
+        try:
+            self.control({"op": "close_box", "pid": pid})
+        except SandboxFault:
+            pass
+        self.plan.kill_strays()
 
     # ------------------------------------------------------------------ staging
     def stage(self, files):
-        """Replace the submission folder's contents with ``files`` and empty scratch.
+        """End the previous box, then replace the submission folder's contents with
+        ``files`` and empty scratch.
 
         Parameters
         ----------
@@ -226,16 +330,16 @@ class Sandbox:
             ``{relative name: bytes}``; names are plain file names (the loader has
             checked them).
         """
-        for folder in (self.submission_dir, self.scratch_dir):
-            _empty(folder)
-        for name, data in files.items():
-            (self.submission_dir / name).write_bytes(data)
+        self.close_box()
+        _stage(self.submission_dir, self.scratch_dir, files)
+        if self.plan.owner is not None and self.plan.mode != "namespaces":
+            os.chown(self.scratch_dir, *self.plan.owner)
 
     def spawn(self, limits):
-        """Fork a fresh child for the staged submission."""
+        """Fork a fresh child in the submission's box (made on first use)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            reply = self.control(
+            reply = self.box_control(
                 {
                     "op": "spawn",
                     "folder": self.plan.inside(self.submission_dir),
@@ -244,15 +348,32 @@ class Sandbox:
                 },
                 fds=[theirs.fileno()],
             )
+        except SandboxFault:
+            ours.close()
+            raise
         finally:
             theirs.close()
         return Child(self, ours, reply["pid"])
 
-    def cleanup(self):
-        """Kill whatever a submission left running in the sandbox."""
-        if self.plan.private_pids:
-            self.control({"op": "cleanup"})
+    def sweep(self):
+        """Kill whatever the submission started in its box but the box itself (between
+        units: each unit starts with nothing of the previous one running)."""
+        if self.box is not None:
+            self.box_control({"op": "cleanup"})
         self.plan.kill_strays()
+
+    def cleanup(self):
+        """End the submission's box: its processes, files and IPC objects are gone."""
+        self.close_box()
+
+
+def _stage(submission_dir, scratch_dir, files):
+    for folder in (submission_dir, scratch_dir):
+        _empty(folder)
+    for name, data in files.items():
+        path = submission_dir / name
+        path.write_bytes(data)
+        path.chmod(0o644)  # readable by the box's unprivileged user
 
 
 def _empty(folder):
@@ -284,7 +405,8 @@ class InProcessSandbox:
         for d in (self.submission_dir, self.scratch_dir):
             d.mkdir(parents=True, exist_ok=True)
 
-    stage = Sandbox.stage
+    def stage(self, files):
+        _stage(self.submission_dir, self.scratch_dir, files)
 
     def spawn(self, limits):
         child = InProcessChild(str(self.submission_dir))
@@ -293,6 +415,8 @@ class InProcessSandbox:
 
     def cleanup(self):
         pass
+
+    sweep = cleanup
 
     def close(self):
         pass
@@ -364,19 +488,21 @@ class Child:
 
     def _status(self):
         try:
-            status = self.sandbox.control({"op": "status", "pid": self.pid, "wait": 2.0})
+            status = self.sandbox.box_control({"op": "status", "pid": self.pid, "wait": 2.0})
+            if status.get("state") == "running":  # closed its socket but lives on: end it
+                status = self.sandbox.box_control({"op": "kill", "pid": self.pid})
         except SandboxFault:
             return {"state": "unknown"}
-        if status.get("state") == "running":  # closed its socket but lives on: end it
-            status = self.sandbox.control({"op": "kill", "pid": self.pid})
         return status
 
     def kill(self):
         if self.alive:
             self.alive = False
             self.sock.close()
+            if self.sandbox.box is None:
+                return  # the box ended, and the child with it
             try:
-                self.sandbox.control({"op": "kill", "pid": self.pid})
+                self.sandbox.box_control({"op": "kill", "pid": self.pid})
             except SandboxFault:
                 pass
 

@@ -1,7 +1,8 @@
 """The student's submission as graders see it: ``student.conv2d(image, kernel)``.
 
-A `StudentSession` holds one submission during grading: a child process, spawned on
-first use and replaced after a timeout or a crash, and the modules it has imported.
+A `StudentSession` holds one submission during grading: a child process per unit,
+spawned on first use and replaced after a timeout or a crash, and the module it has
+imported.
 `RemoteModule` is what the ``student`` fixture gives a grader: attribute calls are
 forwarded to the child and come back as data; every failure becomes an
 `autograder.problems` exception with a bilingual message naming the call.
@@ -152,23 +153,27 @@ class StudentSession:
         self.files = files or {}
         self.memo = {}
         self.base_limits = limits
-        # The child's own limits (memory, processes) must suit every unit it may import.
-        self.limits = limits
-        for unit in units:
-            wider = unit_limits(unit, limits)
-            self.limits = replace(self.limits, memory=max(self.limits.memory, wider.memory),
-                                  processes=max(self.limits.processes, wider.processes),
-                                  cpu_total=max(self.limits.cpu_total, wider.cpu_total))
         self.child = None
+        self.child_unit = None
         self.loaded = set()
         self.import_failures = {}
         self.printed = []
 
     # ------------------------------------------------------------------ child
-    def _child(self):
-        if self.child is None or not self.child.alive:
-            self.child = self.sandbox.spawn(self.limits)
-            self.loaded = set()
+    def _child(self, unit):
+        """The child of ``unit``: each unit's module is imported in a child of its own,
+        started after everything the previous unit's child left running was killed."""
+        if self.child is not None and self.child.alive and self.child_unit == unit:
+            return self.child
+        if self.child_unit != unit:
+            self._drop_child()
+            try:
+                self.sandbox.sweep()
+            except SandboxFault:
+                pass  # the box was ended; the next spawn makes a fresh one
+        self.child = self.sandbox.spawn(unit_limits(unit, self.base_limits))
+        self.child_unit = unit
+        self.loaded = set()
         return self.child
 
     def _drop_child(self):
@@ -204,7 +209,7 @@ class StudentSession:
             problem = StudentError(self.units[unit])
             self.import_failures[unit] = problem
             raise problem
-        child = self._child()
+        child = self._child(unit)
         if unit in self.loaded:
             return
         import_wall = unit_limits(unit, self.base_limits).import_wall

@@ -1,24 +1,34 @@
-"""The warm process of one grading worker: pays the start-up cost once, forks a child
-per submission.
+"""The warm process of one grading worker: pays the start-up cost once, makes a fresh
+box per submission, and a child per unit in it.
 
-It is started (inside the sandbox when there is one) with the worker's end of a
-``SOCK_SEQPACKET`` control socket and imports NumPy, so each child starts warm. It
-never runs student code itself, and makes itself non-dumpable so that a child cannot
-read or trace it.
+::
 
-Control messages are small JSON objects, one per packet:
+    zygote (per worker; inside bubblewrap when there is one; never runs student code)
+      └── box (per submission: new namespaces and tmpfs, unprivileged, seccomp; see `box`)
+            └── child (per unit of the submission: imports the student's module)
 
-``{"op": "spawn", "folder": F, "workdir": W, "limits": {...}}`` + a socket fd
+The zygote is started with the worker's end of a ``SOCK_SEQPACKET`` control socket
+and imports NumPy, so each box and child starts warm. It makes itself non-dumpable so
+that nothing it forks can read or trace it. A box serves the same control protocol on
+its own socket, for its children.
+
+Control messages are small JSON objects, one per packet; every one carries an ``id``
+that its reply repeats:
+
+``{"op": "box", "settings": {...}, "owner": [uid, gid] | null}`` + a socket fd (zygote)
+    Fork a box that serves this protocol on that socket; reply ``{"pid": pid}``.
+``{"op": "close_box", "pid": pid}`` (zygote)
+    End the box and everything in it; reply with how it ended.
+``{"op": "spawn", "folder": F, "workdir": W, "limits": {...}}`` + a socket fd (box)
     Fork a child in a new session that serves `server.serve` on that socket;
     reply ``{"pid": pid}``.
 ``{"op": "kill", "pid": pid}``
     SIGKILL the child's process group; reply with how it ended.
 ``{"op": "status", "pid": pid, "wait": seconds}``
     How a child ended (``{"state": "running"}`` if it has not).
-``{"op": "cleanup"}``
-    Kill every other process in the sandbox (only with a private PID namespace).
-``{"op": "preload", "modules": [...]}``
-    Import more modules (TensorFlow for the CNN unit) before forking.
+``{"op": "cleanup"}`` (box)
+    Kill every other process of the box (when the box can tell them: its own PID
+    namespace, or its own uid).
 """
 
 import ctypes
@@ -32,6 +42,8 @@ import time
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+MAX_CONTROL_BYTES = 65536
 
 
 def _prctl(option, value):
@@ -74,11 +86,33 @@ def apply_limits(limits):
         resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
+def _kill_uid(uid):
+    """SIGKILL every process of ``uid`` (a box's own uid: nothing else has it)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    os.kill(int(entry), signal.SIGKILL)
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                pass
+
+
 class Zygote:
-    def __init__(self, control, private_pids):
+    """Serves control messages on ``control``.
+
+    Parameters
+    ----------
+    control : socket.socket
+    sweep : bool
+        Whether ``cleanup`` may kill every other process it can signal (true in a box
+        that is the init of its PID namespace or runs as a uid of its own).
+    """
+
+    def __init__(self, control, sweep=False):
         self.control = control
-        self.private_pids = private_pids
+        self.sweep = sweep
         self.statuses = {}
+        self.boxes = {}  # box pid -> its uid or None (zygote only)
 
     def reap(self):
         while True:
@@ -100,6 +134,90 @@ class Zygote:
                 return {"state": "running"}
             time.sleep(0.005)
 
+    # ------------------------------------------------------------------ zygote: boxes
+    def open_box(self, msg, fds):
+        """Fork the box of one submission (see `autograder.sandbox.box`)."""
+        if len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            return {"error": "box needs exactly one socket"}
+        settings = dict(msg.get("settings") or {})
+        owner = tuple(msg["owner"]) if msg.get("owner") else None
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            self._become_box(settings, owner, fds[0], write_end)  # never returns
+        os.close(write_end)
+        os.close(fds[0])
+        report = b""
+        while True:
+            chunk = os.read(read_end, 4096)
+            if not chunk:
+                break
+            report += chunk
+        os.close(read_end)
+        lines = report.decode(errors="replace").splitlines()
+        box_pid = next((int(x.split()[1]) for x in lines if x.startswith("pid ")), pid)
+        if "ready" not in lines:
+            for target in {box_pid, pid}:
+                self.kill(target)
+            errors = [x for x in lines if x.startswith("error")]
+            return {"error": errors[0] if errors else "the box did not start"}
+        self.boxes[box_pid] = (owner[0] if owner else None, pid)
+        return {"pid": box_pid}
+
+    def _become_box(self, settings, owner, fd, report_fd):
+        from autograder.sandbox import box
+
+        try:
+            self.control.close()
+            os.setsid()
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+                signal.signal(sig, signal.SIG_DFL)
+            _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if settings.get("namespaces"):
+                box.enter_namespaces()
+                inner = os.fork()
+                if inner:  # stays as the box's parent, so the box dies with the zygote
+                    os.write(report_fd, f"pid {inner}\n".encode())
+                    os.close(report_fd)
+                    os.close(fd)
+                    _, status = os.waitpid(inner, 0)
+                    os._exit(0)
+                _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                box.build_file_systems(settings, owner)
+            else:
+                os.write(report_fd, f"pid {os.getpid()}\n".encode())
+            box.seal(settings, owner)
+            os.chdir(settings["scratch"])  # as the box's user: root without capabilities may not
+            _prctl(PR_SET_DUMPABLE, 0)  # changing uid reset it
+            os.write(report_fd, b"ready\n")
+            os.close(report_fd)
+            sweep = settings.get("namespaces") or (owner is not None and os.getuid() == owner[0] != 0)
+            Zygote(socket.socket(fileno=fd), sweep=bool(sweep)).serve()
+        except BaseException as exc:  # noqa: BLE001 - told to the zygote, which tells the worker
+            try:
+                os.write(report_fd, f"error {type(exc).__name__}: {exc}\n".encode()[:1000])
+            except OSError:
+                pass
+        finally:
+            os._exit(70)
+
+    def close_box(self, pid):
+        """End the box ``pid``: as the init of its PID namespace, everything in it ends
+        with it; without one, what runs as its uid is killed too."""
+        uid, parent = self.boxes.pop(pid, (None, pid))
+        for target in (pid, parent):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if uid is not None:
+            _kill_uid(uid)
+        return self.status(parent, wait=2.0)
+
+    # ------------------------------------------------------------------ box: children
     def spawn(self, msg, fds):
         if len(fds) != 1:
             for fd in fds:
@@ -133,53 +251,60 @@ class Zygote:
         return self.status(pid, wait=2.0)
 
     def cleanup(self):
-        if not self.private_pids:
+        if not self.sweep:
             return {"done": False}
         try:
-            os.kill(-1, signal.SIGKILL)  # everything in this PID namespace but init and us
+            os.kill(-1, signal.SIGKILL)  # everything this box may signal, but itself
         except ProcessLookupError:
             pass
-        self.reap()
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:  # until the killed (and the orphans it inherits) are reaped
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                time.sleep(0.001)
         self.statuses.clear()
         return {"done": True}
 
-    def preload(self, modules):
-        loaded = []
-        for name in modules:
-            try:
-                __import__(name)
-                loaded.append(name)
-            except Exception as exc:  # noqa: BLE001 - reported to the worker
-                return {"error": f"{name}: {type(exc).__name__}: {exc}"}
-        return {"loaded": loaded}
+    def handle(self, msg, fds):
+        op = msg.get("op")
+        if op == "box":
+            return self.open_box(msg, fds)
+        for fd in fds:  # only "box" and "spawn" take a descriptor
+            if op != "spawn":
+                os.close(fd)
+        if op == "spawn":
+            return self.spawn(msg, fds)
+        if op == "close_box":
+            return self.close_box(int(msg["pid"]))
+        if op == "kill":
+            return self.kill(int(msg["pid"]))
+        if op == "status":
+            return self.status(int(msg["pid"]), float(msg.get("wait", 0.0)))
+        if op == "cleanup":
+            return self.cleanup()
+        if op == "ping":
+            return {"pong": os.getpid()}
+        return {"error": f"unknown op {op!r}"}
 
     def serve(self):
         while True:
             try:
-                data, fds, _flags, _addr = socket.recv_fds(self.control, 65536, 4)
+                data, fds, _flags, _addr = socket.recv_fds(self.control, MAX_CONTROL_BYTES, 4)
             except OSError:
                 os._exit(0)
             if not data:
                 os._exit(0)
+            msg = {}
             try:
                 msg = json.loads(data)
-                op = msg.get("op")
-                if op == "spawn":
-                    reply = self.spawn(msg, fds)
-                elif op == "kill":
-                    reply = self.kill(int(msg["pid"]))
-                elif op == "status":
-                    reply = self.status(int(msg["pid"]), msg.get("wait", 0.0))
-                elif op == "cleanup":
-                    reply = self.cleanup()
-                elif op == "preload":
-                    reply = self.preload(msg.get("modules", []))
-                elif op == "ping":
-                    reply = {"pong": os.getpid()}
-                else:
-                    reply = {"error": f"unknown op {op!r}"}
+                reply = self.handle(msg, fds)
             except Exception as exc:  # noqa: BLE001 - keep serving; the worker sees the error
                 reply = {"error": f"{type(exc).__name__}: {exc}"}
+            if isinstance(msg, dict) and "id" in msg:
+                reply["id"] = msg["id"]
             self.control.send(json.dumps(reply).encode())
 
 
@@ -194,7 +319,9 @@ def _warm_up():
     import numpy.ma  # noqa: F401
     import numpy.random
 
-    from autograder.sandbox import codec, server  # noqa: F401 - server: what every child runs
+    from autograder.sandbox import box, codec, server  # noqa: F401 - server: what every child runs
+
+    box.seccomp_available()  # imports libseccomp's binding once, for every box
 
     rng = np.random.default_rng(0)
     np.random.seed(0)
@@ -208,7 +335,7 @@ def _warm_up():
 
 
 def main(argv=None):
-    """``python -m autograder.sandbox.zygote FD [--private-pids]``."""
+    """``python -m autograder.sandbox.zygote FD``."""
     argv = sys.argv[1:] if argv is None else argv
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -218,8 +345,9 @@ def main(argv=None):
     os.dup2(devnull, 2)
     _warm_up()
 
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
     control = socket.socket(fileno=int(argv[0]))
-    Zygote(control, "--private-pids" in argv).serve()
+    Zygote(control).serve()
 
 
 if __name__ == "__main__":
