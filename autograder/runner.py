@@ -443,14 +443,50 @@ class InProcessChild:
     close = kill
 
 
+REPLY_KINDS = frozenset(["not_implemented", "exception", "exit", "missing_name", "not_callable", "import", "codec"])
+
+
+def _is_str_list(value, item=(str,)):
+    return isinstance(value, list) and all(isinstance(v, item) and not isinstance(v, bool) for v in value)
+
+
+def check_reply(reply):
+    """Refuse a decoded reply whose fields are not those `autograder.sandbox.server`
+    sends, with the types it sends them in.
+
+    Raises
+    ------
+    autograder.sandbox.codec.CodecError
+    """
+    if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+        raise codec.CodecError("the reply is not a dict with 'ok'")
+    if not isinstance(reply.get("output", ""), str):
+        raise codec.CodecError("the reply's 'output' is not text")
+    if not isinstance(reply.get("cpu", 0.0), (int, float)) or isinstance(reply.get("cpu"), bool):
+        raise codec.CodecError("the reply's 'cpu' is not a number")
+    if reply["ok"]:
+        if not _is_str_list(reply.get("warnings", [])):
+            raise codec.CodecError("the reply's 'warnings' are not a list of texts")
+        mutated = reply.get("mutated", [])
+        if not isinstance(mutated, list) or not all(_is_str_list(path, (str, int)) and path for path in mutated):
+            raise codec.CodecError("the reply's 'mutated' is not a list of paths")
+    else:
+        if reply.get("kind") not in REPLY_KINDS:
+            raise codec.CodecError(f"the reply's 'kind' {str(reply.get('kind'))[:40]!r} is unknown")
+        for key in ("type", "message", "where"):
+            if not isinstance(reply.get(key, ""), str):
+                raise codec.CodecError(f"the reply's {key!r} is not text")
+
+
 class Child:
-    """One forked child serving one submission."""
+    """One forked child serving one unit of a submission."""
 
     def __init__(self, sandbox, sock, pid):
         self.sandbox = sandbox
         self.sock = sock
         self.pid = pid
         self.alive = True
+        self.last_id = 0
 
     def request(self, req, timeout):
         """Send ``req`` and return the decoded reply dict.
@@ -463,9 +499,10 @@ class Child:
         if not self.alive:
             raise ChildDied({"state": "gone"})
         started = time.monotonic()
+        self.last_id += 1
         try:
-            protocol.send_frame(self.sock, codec.encode(req))
-            data = protocol.recv_frame(self.sock, timeout=timeout)
+            protocol.send_frame(self.sock, codec.encode(req), self.last_id)
+            answered, data = protocol.recv_frame(self.sock, timeout=timeout)
         except protocol.Deadline:
             self.kill()
             raise ChildTimeout(time.monotonic() - started) from None
@@ -477,13 +514,13 @@ class Child:
             self.kill()
             raise ChildProtocolError(str(exc)) from None
         try:
+            if answered != self.last_id:
+                raise codec.CodecError(f"a reply to request {answered}, not to request {self.last_id}")
             reply = codec.decode(data)
+            check_reply(reply)
         except codec.CodecError as exc:
             self.kill()
             raise ChildProtocolError(str(exc)) from None
-        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
-            self.kill()
-            raise ChildProtocolError("reply is not a dict with 'ok'")
         return reply
 
     def _status(self):

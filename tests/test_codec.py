@@ -79,3 +79,34 @@ def test_size_limits(monkeypatch):
 def test_encoding_is_plain_json():
     text = codec.encode({"a": np.array([1.0])}).decode()
     assert json.loads(text)["$"] == "dict"
+
+
+@pytest.mark.parametrize("message, reason", [
+    (b"[" + b"[]," * (codec.MAX_ITEMS + 1) + b"[]]", "too many items"),
+    (b"[" * (codec.MAX_JSON_DEPTH + 1) + b"]" * (codec.MAX_JSON_DEPTH + 1), "nested too deeply"),
+])
+def test_budget_is_enforced_before_parsing(message, reason):
+    """A small message that would parse into a huge or deep structure is refused before
+    ``json.loads`` allocates it: the decoder's peak stays near the message's own size."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(codec.CodecError, match=reason):
+            codec.decode(message)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * len(message) + (1 << 20)
+
+
+def test_brackets_inside_strings_do_not_count_as_depth():
+    value = {"text": "[" * 5000, "nested": [[[[1.0]]]]}
+    assert codec.decode(codec.encode(value)) == value
+
+
+def test_legitimately_nested_values_pass():
+    value = 1.0
+    for _ in range(codec.MAX_DEPTH // 2 - 1):  # a dict and a tuple: two levels each time
+        value = {"k": (value,)}
+    assert codec.decode(codec.encode(value)) == value

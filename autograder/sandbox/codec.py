@@ -18,6 +18,7 @@ make the parent allocate.
 import base64
 import json
 import math
+import re
 
 import numpy as np
 
@@ -26,9 +27,11 @@ ALLOWED_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
      "float16", "float32", "float64", "complex64", "complex128"]
 )
-MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_ITEMS = 2_000_000
+MAX_ITEMS = 1_000_000
+#: JSON levels: a tagged dict takes three (``{"$": "dict", "items": [[k, v]]}``)
+MAX_JSON_DEPTH = 3 * MAX_DEPTH + 8
 MAX_REPR = 200
 
 
@@ -331,6 +334,7 @@ def decode(data, *, resolve=None):
     """
     if len(data) > MAX_MESSAGE_BYTES:
         raise CodecError(f"message too large ({len(data)} bytes)")
+    _check_structure(data)
     try:
         obj = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -341,6 +345,32 @@ def decode(data, *, resolve=None):
         return _from_data(obj, 0, _Budget(), resolve)
     except RecursionError:
         raise CodecError("message is nested too deeply") from None
+
+
+def _check_structure(data):
+    """Refuse, before parsing, a message that would make too many or too deep values.
+
+    Every JSON container or element past the first in a container is announced by a
+    ``[``, ``{`` or ``,``; counting them (also inside strings: an over-count, never an
+    under-count; base64 has none of them) bounds what ``json.loads`` would allocate. The
+    depth is bounded by scanning the brackets outside strings, for messages with many.
+    """
+    brackets = data.count(b"[") + data.count(b"{")
+    if brackets + data.count(b",") > MAX_ITEMS:
+        raise CodecError("message holds too many items")
+    if brackets > MAX_JSON_DEPTH:
+        depth = 0
+        for match in _STRUCTURE.finditer(data):
+            token = match.group()
+            if token in (b"[", b"{"):
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise CodecError("message is nested too deeply")
+            elif token in (b"]", b"}"):
+                depth -= 1
+
+
+_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def _reject_constant(name):

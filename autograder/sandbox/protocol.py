@@ -1,7 +1,10 @@
-"""Length-prefixed frames on a stream socket: 8 bytes of big-endian length, then data.
+"""Frames on a stream socket: 8 bytes of big-endian length, 8 bytes of request id,
+then data.
 
-Both sides use it; the parent reads with a deadline so that a silent child can be
-killed, and refuses frames over `codec.MAX_MESSAGE_BYTES`.
+Both sides use it. The parent numbers its requests and the child's reply carries the
+number of the request it answers, so a reply to another request, or one the parent
+never asked for, is told apart. The parent reads with a deadline so that a silent
+child can be killed, and refuses frames over `codec.MAX_MESSAGE_BYTES`.
 """
 
 import select
@@ -10,7 +13,7 @@ import time
 
 from autograder.sandbox.codec import MAX_MESSAGE_BYTES
 
-_HEADER = struct.Struct(">Q")
+_HEADER = struct.Struct(">QQ")
 
 
 class ChannelClosed(EOFError):
@@ -21,9 +24,9 @@ class Deadline(TimeoutError):
     """No complete frame arrived before the deadline."""
 
 
-def send_frame(sock, data):
-    """Send one frame (``data`` is bytes)."""
-    sock.sendall(_HEADER.pack(len(data)) + data)
+def send_frame(sock, data, request_id=0):
+    """Send one frame (``data`` is bytes) for request ``request_id``."""
+    sock.sendall(_HEADER.pack(len(data), request_id) + data)
 
 
 def _recv_exact(sock, n, deadline):
@@ -45,7 +48,7 @@ def _recv_exact(sock, n, deadline):
 
 
 def recv_frame(sock, timeout=None, limit=MAX_MESSAGE_BYTES):
-    """Receive one frame.
+    """Receive one frame: ``(request_id, data)``.
 
     Parameters
     ----------
@@ -64,7 +67,7 @@ def recv_frame(sock, timeout=None, limit=MAX_MESSAGE_BYTES):
         The announced length is over ``limit``.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
-    (length,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size, deadline))
+    length, request_id = _HEADER.unpack(_recv_exact(sock, _HEADER.size, deadline))
     if length > limit:
         raise ValueError(f"frame of {length} bytes is over the limit of {limit}")
-    return _recv_exact(sock, length, deadline)
+    return request_id, _recv_exact(sock, length, deadline)

@@ -276,7 +276,7 @@ def serve(sock, folder):
     sys.stdout = sys.stderr = server.out
     while True:
         try:
-            data = protocol.recv_frame(sock)
+            request_id, data = protocol.recv_frame(sock)
         except (protocol.ChannelClosed, OSError):
             os._exit(0)
         started = time.process_time()
@@ -295,6 +295,6 @@ def serve(sock, folder):
                                     "message": f"the returned value could not be sent: {exc}",
                                     "output": reply.get("output", "")})
         try:
-            protocol.send_frame(sock, payload)
+            protocol.send_frame(sock, payload, request_id)
         except OSError:
             os._exit(0)

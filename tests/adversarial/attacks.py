@@ -360,6 +360,97 @@ def build_attacks(host_tmp):
                     "def sigmoid(x):\n    raise NotImplementedError()\n"}], "metadata": {}, "nbformat": 4,
                     "nbformat_minor": 5})},
                expect=unit_is("activations", "not_implemented")),
+        *sandbox_attacks(),
+    ]
+
+
+# ----------------------------------------------------------------------------- the box and the wire
+FORGE = '''
+import sys as _sys
+def _forge(payload, request_offset=0):
+    """Send ``payload`` on the child's own reply socket, as the server would."""
+    from autograder.sandbox import protocol as _p
+    frame = _sys._getframe()
+    while frame is not None and "request_id" not in frame.f_locals:
+        frame = frame.f_back
+    _p.send_frame(frame.f_locals["sock"], payload, frame.f_locals["request_id"] + request_offset)
+'''
+
+
+def _forged_tanh(payload, then="    import os\n    os._exit(0)\n", offset=0):
+    return with_solutions(activations=activations(FORGE, tanh_body(
+        f"    _forge({payload!r}, {offset})\n" + then)))
+
+
+def sandbox_attacks():
+    """Attacks on the box (privileges, what survives a submission) and on the wire."""
+    return [
+        Attack("writes_kernel_settings", "writes /proc/sys/kernel/printk_ratelimit and opens core_pattern for "
+               "writing; its sigmoid is wrong",
+               with_solutions(activations=activations(
+                   "for _p in ('/proc/sys/kernel/printk_ratelimit', '/proc/sys/kernel/core_pattern'):\n"
+                   "    try:\n        _old = open(_p).read()\n        open(_p, 'w').write(_old)\n"
+                   "        print('sysctl written:', _p)\n"
+                   "    except OSError as _e:\n        print('sysctl refused:', type(_e).__name__)\n",
+                   WRONG_SIGMOID)),
+               expect=all_of(printed("sysctl refused"), same_as("control_wrong_sigmoid")), needs_namespaces=True),
+        Attack("nested_user_namespace", "tries to make a user namespace (unshare -U) to regain capabilities",
+               with_solutions(activations=activations(
+                   "import ctypes as _ct\n_r = _ct.CDLL(None, use_errno=True).unshare(_ct.c_int(0x10000000))\n"
+                   "print('userns refused' if _r != 0 else 'userns made')\n", WRONG_SIGMOID)),
+               expect=all_of(printed("userns refused"), same_as("control_wrong_sigmoid")), needs_namespaces=True),
+        Attack("plants_modules", "leaves numpy.py and sitecustomize.py in /tmp, /dev/shm, scratch and every "
+               "sys.path folder it can write, for the students graded after it",
+               with_solutions(activations=activations(
+                   "import os as _os, sys as _sys\n_evil = 'raise SystemExit(\"planted\")\\n'\n"
+                   "for _d in ['/tmp', '/dev/shm', _os.getcwd(), *_sys.path]:\n"
+                   "    for _n in ('numpy.py', 'sitecustomize.py', 'activations.py'):\n"
+                   "        try:\n            open(_os.path.join(_d or '.', _n), 'w').write(_evil)\n"
+                   "        except OSError:\n            pass\n")),
+               expect=same_as("control_solution")),
+        Attack("runs_what_others_left", "writes nothing itself: runs any solution another student left in "
+               "/tmp, /dev/shm or SysV shared memory",
+               with_solutions(activations=activations(
+                   "import glob as _g, ctypes as _ct\n_found = _g.glob('/tmp/*.py') + _g.glob('/dev/shm/*')\n"
+                   "_found = [f for f in _found if 'sigmoid' in open(f, errors='ignore').read()]\n"
+                   "_shm = _ct.CDLL(None).shmget(0x5EED, 0, 0)\n"
+                   "print('left by others:', len(_found), 'shm', _shm >= 0)\n", WRONG_SIGMOID)),
+               expect=all_of(printed("left by others: 0 shm False"), same_as("control_wrong_sigmoid")),
+               needs_namespaces=True),
+        Attack("leaves_for_others", "copies its (right) activations.py to /tmp and SysV shared memory",
+               with_solutions(activations=activations(
+                   "import ctypes as _ct, shutil as _sh\n_sh.copy(__file__, '/tmp/left_solution.py')\n"
+                   "_ct.CDLL(None).shmget(0x5EED, 4096, 0o1000 | 0o666)\n")),
+               expect=same_as("control_solution")),
+        Attack("fills_the_disk", "writes 2 GB into /tmp and its working folder in 1 MB files",
+               with_solutions(activations=activations(
+                   "import os as _os\n_n = 0\nfor _d in ('/tmp', '.'):\n    try:\n"
+                   "        for _i in range(2000):\n"
+                   "            open(_os.path.join(_d, f'f{_i}'), 'wb').write(b'x' * (1 << 20))\n            _n += 1\n"
+                   "    except OSError as _e:\n        print('disk full after', _n, 'MB:', type(_e).__name__)\n",
+                   WRONG_SIGMOID)),
+               expect=all_of(printed("disk full after"), same_as("control_wrong_sigmoid")), needs_namespaces=True),
+        Attack("reply_output_not_text", "sends the grader a forged reply whose 'output' is a number",
+               _forged_tanh(b'{"$":"dict","items":[["ok",true],["value",1.0],["output",5]]}'),
+               expect=exercise_is("tanh", "error", message="not valid data")),
+        Attack("reply_fields_of_other_types", "sends forged replies whose 'mutated' and 'message' have other types",
+               _forged_tanh(b'{"$":"dict","items":[["ok",true],["value",1.0],["mutated","all"]]}'),
+               expect=exercise_is("tanh", "error", message="not valid data")),
+        Attack("reply_to_another_request", "answers with the id of a later request, then returns normally",
+               _forged_tanh(b'{"$":"dict","items":[["ok",true],["value",1.0]]}', then="    return np.tanh(x)\n",
+                            offset=1),
+               expect=exercise_is("tanh", "error", message="not valid data")),
+        Attack("reply_deeply_nested", "sends a 5000-deep nest of lists as its reply",
+               _forged_tanh(b"[" * 5000 + b"]" * 5000),
+               expect=exercise_is("tanh", "error", message="not valid data")),
+        Attack("reply_of_many_empty_lists_forged", "sends a 6 MB reply of 2 million empty lists (about 150 MB "
+               "once parsed)",
+               _forged_tanh(b"[" + b"[]," * 2_000_000 + b"[]]"),
+               expect=exercise_is("tanh", "error", message="too many items")),
+        Attack("reply_of_many_empty_lists", "returns 5 million empty lists from tanh (15 MB that would parse "
+               "into 400 MB)",
+               with_solutions(activations=activations("", tanh_body("    return [[]] * 5_000_000\n"))),
+               expect=exercise_is("tanh", "error", "timeout")),
     ]
 
 
