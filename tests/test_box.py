@@ -14,7 +14,8 @@ import pytest
 from autograder import engine, isolation, loader, samples
 from autograder.runner import BoxLimits
 
-pytestmark = pytest.mark.skipif(not isolation.bwrap_works(), reason="bubblewrap cannot create namespaces here")
+namespaces = pytest.mark.skipif(not isolation.bwrap_works(), reason="bubblewrap cannot create namespaces here")
+as_root = pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here (CI grades as root)")
 
 LOOK = r'''
 import ctypes, errno, json, os, subprocess, sys, time
@@ -109,6 +110,7 @@ def _grade_in_one_worker(submissions, units=("activations",)):
     return results
 
 
+@namespaces
 def test_a_box_is_unprivileged_and_sealed():
     (result,) = _grade_in_one_worker([loader.from_files("probe", {"activations.py": _activations(LOOK)})])
     seen = _seen(result)
@@ -131,6 +133,7 @@ def test_a_box_is_unprivileged_and_sealed():
     assert len(seen["pids"]) <= 3
 
 
+@namespaces
 def test_nothing_a_submission_leaves_reaches_the_next():
     planter = loader.from_files("planter", {"activations.py": _activations(LOOK, PLANT, label="PLANTSEEN")})
     looker = loader.from_files("looker", {"activations.py": _activations(LOOK)})
@@ -143,6 +146,7 @@ def test_nothing_a_submission_leaves_reaches_the_next():
     assert len(seen["pids"]) <= 3  # the planter's lingering process ended with its box
 
 
+@namespaces
 def test_file_systems_are_bounded():
     (result,) = _grade_in_one_worker([loader.from_files("filler", {"activations.py": _activations(LOOK, FILL)})])
     seen = _seen(result)
@@ -167,6 +171,7 @@ SEEN = {"abs": builtins.abs(-3), "sum": builtins.sum([1, 2]),
 '''
 
 
+@namespaces
 def test_one_units_import_state_never_reaches_another_unit():
     convolution = CONVOLUTION_PATCHES + samples.solution_source("convolution")
     activations = ACTIVATIONS_LOOKS + _report("@@SEEN@@") + samples.solution_source("activations") + (
@@ -181,3 +186,43 @@ def test_one_units_import_state_never_reaches_another_unit():
         unit[item.unit].append(item)
     assert [i.exercise for i in unit["activations"] if i.status != "passed"] == [
         i.exercise for i in unit["activations"] if i.exercise.startswith("sigmoid")]
+
+
+SMALL_LOOK = r'''
+import ctypes, errno, os
+_libc = ctypes.CDLL(None, use_errno=True)
+try:
+    open("/proc/sys/kernel/printk_ratelimit", "w").close()
+    _sysctl = "written"
+except OSError as exc:
+    _sysctl = errno.errorcode[exc.errno]
+_userns = "made" if _libc.unshare(ctypes.c_int(0x10000000)) == 0 else errno.errorcode[ctypes.get_errno()]
+print(f"LIMITS uid={os.getuid()} sysctl={_sysctl} userns={_userns} LIMITS")
+'''
+
+
+@as_root
+def test_limits_only_as_root_still_runs_unprivileged_and_filtered(monkeypatch):
+    """Without namespaces (a container that cannot make them), a root grader's box still
+    leaves root, when the Python runtime can be read by others (as in a container)."""
+    monkeypatch.setattr(isolation, "_reachable_by_others", lambda path: True)
+    source = SMALL_LOOK + samples.solution_source("activations") + "\ndef sigmoid(x):\n    return x\n"
+    results = []
+    engine.Engine(units=["activations"], isolation="limits").run(
+        [loader.from_files("probe", {"activations.py": source})], results.append)
+    item = next(i for i in results[0].items if i.status != "passed")
+    seen = dict(part.split("=") for part in item.message["en"].split("LIMITS")[1].split())
+    assert int(seen["uid"]) >= isolation.BOX_UID_BASE
+    assert seen["sysctl"] == "EACCES" and seen["userns"] == "EPERM"
+    assert results[0].score == results[0].max_score - sum(
+        i.max_score for i in results[0].items if i.exercise.startswith("sigmoid"))
+
+
+@as_root
+def test_limits_only_as_root_warns_when_the_runtime_is_private(monkeypatch, tmp_path):
+    monkeypatch.setattr(isolation, "_reachable_by_others", lambda path: False)
+    isolation._warn_root_once.cache_clear()
+    with pytest.warns(isolation.IsolationWarning, match="runs as root"):
+        plan = isolation.plan("limits", tmp_path / "submission", tmp_path / "scratch", 64)
+    plan.release()
+    assert plan.owner is None and "as root" in plan.describe()
