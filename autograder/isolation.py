@@ -341,6 +341,7 @@ class Plan:
         args.extend(["--ro-bind", str(self.submission_dir), IN_SUBMISSION])
         args.extend(["--dir", IN_SCRATCH, "--chdir", "/"])
         # bubblewrap makes the folders above a bound path 0700: the box's user must pass them.
+        bound += [f"{SANDBOX_ROOT}/autograder/__init__.py", f"{SANDBOX_ROOT}/autograder/sandbox", IN_SUBMISSION]
         made = sorted({str(parent) for dest in bound for parent in Path(dest).parents
                        if str(parent) != "/" and not any(str(parent) == b or str(parent).startswith(b.rstrip("/") + "/")
                                                          for b in bound)})
