@@ -245,6 +245,9 @@ class Plan:
         self.cgroup = PidsCgroup(processes) if pids_cgroup_available() else None
         self.zygote_pid = None
         self.owner = box_owner()
+        self.seccomp = _seccomp_available()
+        if not self.seccomp:
+            _warn_seccomp_once()
         if self.owner is not None and mode == "limits":
             self.submission_dir.parent.chmod(0o711)
             needed = [_python(), sys.base_prefix, paths.SANDBOX, self.submission_dir, *_site_dirs()]
@@ -259,6 +262,7 @@ class Plan:
             parts.append(f"unprivileged uid {self.owner[0]}")
         elif os.geteuid() == 0:
             parts.append("as root")
+        parts.append("seccomp" if self.seccomp else "no seccomp filter")
         if self.cgroup is not None:
             parts.append(f"pids cgroup ≤ {self.cgroup.limit}")
         return ", ".join(parts)
@@ -371,6 +375,23 @@ def plan(mode, submission_dir, scratch_dir, processes):
     elif mode == "namespaces" and not bwrap_works():
         raise RuntimeError("namespaces were asked for, but bubblewrap (bwrap) is missing or cannot run here")
     return Plan(mode, submission_dir, scratch_dir, processes)
+
+
+@functools.cache
+def _seccomp_available():
+    from autograder.sandbox import box
+
+    return box.seccomp_available()
+
+
+@functools.cache
+def _warn_seccomp_once():
+    warnings.warn(
+        "libseccomp (the pyseccomp package and libseccomp.so.2) is not available: student code runs without "
+        "the seccomp filter (install libseccomp2 and pyseccomp)",
+        IsolationWarning,
+        stacklevel=3,
+    )
 
 
 @functools.cache

@@ -296,6 +296,7 @@ class Sandbox:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         settings = self.box_limits.settings(
             namespaces=self.plan.mode == "namespaces", scratch=self.plan.inside(self.scratch_dir))
+        settings["seccomp"] = self.plan.seccomp
         try:
             reply = self.control({"op": "box", "settings": settings, "owner": self.plan.owner}, fds=[theirs.fileno()])
         except SandboxFault:

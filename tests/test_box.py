@@ -232,3 +232,12 @@ def test_limits_only_as_root_warns_when_the_runtime_is_private(monkeypatch, tmp_
         plan = isolation.plan("limits", tmp_path / "submission", tmp_path / "scratch", 64)
     plan.release()
     assert plan.owner is None and "as root" in plan.describe()
+
+
+def test_without_libseccomp_the_grader_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(isolation, "_seccomp_available", lambda: False)
+    isolation._warn_seccomp_once.cache_clear()
+    with pytest.warns(isolation.IsolationWarning, match="seccomp"):
+        plan = isolation.plan("limits", tmp_path / "submission", tmp_path / "scratch", 64)
+    plan.release()
+    assert "no seccomp filter" in plan.describe()

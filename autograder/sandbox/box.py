@@ -161,9 +161,12 @@ def drop_privileges(owner):
 
 
 def seccomp_available():
+    """Whether libseccomp and its binding can build a filter here."""
     try:
-        import pyseccomp  # noqa: F401
-    except (ImportError, OSError):
+        import pyseccomp
+
+        pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+    except Exception:  # noqa: BLE001 - ImportError, OSError, AttributeError of a missing library
         return False
     return True
 
