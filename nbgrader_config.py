@@ -24,3 +24,8 @@ c.ClearSolutions.code_stub = {"python": CODE_STUB}
 c.ClearSolutions.text_stub = "請在這裡寫你的答案 — YOUR ANSWER HERE"
 # Hidden test cells call the graders, which import numpy, pytest and (for the CNN) TensorFlow.
 c.ExecutePreprocessor.timeout = 600
+# `nbgrader zip_collect ASSIGNMENT` (files or zips downloaded from an LMS into
+# downloaded/ASSIGNMENT/archive/): each notebook is named <student id>_<assignment>.ipynb,
+# e.g. alice_01_convolution.ipynb. nbgrader matches this pattern against the file's whole
+# path; change it to the names your LMS gives.
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/]+?)_(?P<file_id>\d\d_[a-z0-9_]+\.ipynb)$"

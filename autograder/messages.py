@@ -228,6 +228,11 @@ CATALOG = {
         "Cell {cell} of {assignment} is worth {cell_points} in nbgrader but {points} to the graders: the "
         "release is stale (autograder build, then nbgrader generate_assignment --force).",
     ),
+    "nbgrader_not_sanitized": (
+        "{student} 的 {assignment} 筆記本無法由 nbgrader 清理（{reason}）：成績已寫入，但 autograded/ 裡沒有它的筆記本。",
+        "nbgrader could not sanitize {student}'s {assignment} notebook ({reason}): the grade is written, but "
+        "autograded/ has no notebook for it.",
+    ),
     "nbgrader_no_cell": (
         "{assignment} 的 {exercise}（{points} 分）在筆記本裡沒有評分格子，不在 nbgrader 的總分裡。",
         "{exercise} of {assignment} ({points} points) has no graded cell in the notebook, so it is not "

@@ -17,6 +17,13 @@ way ``nbgrader autograde`` would have, so that formgrader, ``nbgrader export`` a
   (``needs_manual_grade``) when its autograde score is written again;
 - the late penalty, computed by nbgrader's own ``AssignLatePenalties`` with the course's
   configured plugin;
+- the submitted notebook in ``autograded/<student>/<assignment>/``, cleaned by
+  nbgrader's own sanitizing preprocessors (given and test cells restored from the
+  release) but never executed, each test cell's output holding our verdict for that
+  exercise, and the submission's ``timestamp.txt`` beside it: formgrader then lists the
+  submission as graded and shows it for manual grading, ``nbgrader generate_feedback``
+  can render it, and ``nbgrader autograde`` leaves it alone (it regrades only newer
+  submissions, or with ``--force``);
 - our feedback page as ``feedback/<student>/<assignment>/<assignment>.html`` with the
   submission's ``timestamp.txt`` and ``submission_secret.txt`` beside it, where
   ``nbgrader release_feedback`` takes them from (nbgrader's ``generate_feedback`` copies
@@ -125,6 +132,60 @@ def _place_feedback(coursedir, student, assignment, page):
     return atomic_write(folder / f"{assignment}.html", page)
 
 
+SANITIZE = ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells", "CheckCellMetadata")
+
+
+def _verdict(items, lang):
+    """The text a test cell's output shows: each item's points and message."""
+    from autograder.reports.feedback import _other
+
+    other = _other(lang)
+    lines = []
+    for item in items:
+        lines.append(f"{item.id}: {item.score:g}/{item.max_score:g} ({item.status})")
+        if item.status != "passed":
+            lines += [f"  {item.message[lang]}", f"  {item.message[other]}"]
+    return "\n".join(lines) + "\n"
+
+
+def _place_autograded(config, coursedir, student, assignment, items, lang):
+    """The sanitized, unexecuted submission with our verdicts, in ``autograded/``.
+
+    Returns a problem text, or ``None``.
+    """
+    import nbformat
+    from nbgrader import preprocessors
+
+    submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    try:
+        nb = nbformat.read(submitted / f"{assignment}.ipynb", as_version=nbformat.NO_CONVERT)
+        resources = {"nbgrader": {"notebook": assignment, "assignment": assignment, "student": student,
+                                  "db_url": coursedir.db_url}}
+        for name in SANITIZE:
+            nb, resources = getattr(preprocessors, name)(config=config).preprocess(nb, resources)
+    except Exception as exc:  # noqa: BLE001 - nbgrader refuses it the same way; the grade stands
+        return f"{type(exc).__name__}: {exc}"
+    by_exercise = {}
+    for item in items:
+        by_exercise.setdefault(item.exercise, []).append(item)
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = meta.get("grade_id", "")
+        if cell.cell_type == "code" and meta.get("grade") and grade_id.startswith("test_"):
+            mine = by_exercise.get(grade_id.removeprefix("test_"), [])
+            if mine:
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=_verdict(mine, lang))]
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SUBMISSION_FILES:
+        if (submitted / name).is_file():
+            shutil.copyfile(submitted / name, folder / name)
+    from autograder.reports.feedback import atomic_write
+
+    atomic_write(folder / f"{assignment}.ipynb", nbformat.writes(nb))
+    return None
+
+
 def write_grades(root, rows, lang="zh-TW", feedback=True):
     """Write ``rows`` into the nbgrader gradebook of the course at ``root``.
 
@@ -145,6 +206,17 @@ def write_grades(root, rows, lang="zh-TW", feedback=True):
     -------
     Written
     """
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    with warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (as in `nbgrader autograde`)
+        warnings.filterwarnings("ignore", category=SAWarning)
+        return _write_grades(root, rows, lang, feedback)
+
+
+def _write_grades(root, rows, lang, feedback):
     from nbgrader.api import Gradebook, MissingEntry
 
     from autograder.reports import feedback as pages
@@ -205,6 +277,9 @@ def write_grades(root, rows, lang="zh-TW", feedback=True):
                 gb.db.commit()
                 _late_penalty(config, coursedir.db_url, assignment, student)
                 written.submissions.append((student, assignment))
+                problem = _place_autograded(config, coursedir, student, assignment, items, lang)
+                if problem:
+                    written.note("nbgrader_not_sanitized", student=student, assignment=assignment, reason=problem)
                 if feedback:
                     unit_result = type(result)(student, items, gradable=result.gradable)
                     page = pages.render_html(unit_result, images, lang)
