@@ -134,6 +134,20 @@ def nbgrader_layout(root):
     return False
 
 
+def submitted_units(path):
+    """The units a path in nbgrader's tree asks for: ``(unit,)`` for
+    ``submitted/<student>/<assignment>/``, the assignments in it for
+    ``submitted/<student>/``; ``None`` for any other path (all units)."""
+    path = Path(path).resolve()
+    if not path.is_dir():
+        return None
+    if path.name in ASSIGNMENT_UNITS and path.parent.parent.name == "submitted":
+        return (ASSIGNMENT_UNITS[path.name],)
+    if path.parent.name == "submitted":
+        return tuple(ASSIGNMENT_UNITS[a] for a in sorted(ASSIGNMENT_UNITS) if (path / a).is_dir()) or None
+    return None
+
+
 def discover(root):
     """`Found` submissions under ``root``, sorted by student.
 

@@ -50,8 +50,12 @@ def _cmd_grade(args):
     if not Path(args.path).exists():
         print(f"autograder grade: {args.path}: no such file or folder", file=sys.stderr)
         return 2
+    from autograder.batch import submitted_units
+
+    options = _engine_options(args)
+    options["units"] = options["units"] or submitted_units(args.path)  # nbgrader: the assignments handed in
     submission = loader.load(args.path, name=args.name)
-    result = engine.grade(submission, **_engine_options(args))
+    result = engine.grade(submission, **options)
     if not args.quiet:
         terminal.print_result(result, lang=args.lang)
     if args.json:

@@ -434,3 +434,54 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path):
     for name in ("gradebook.csv", "nbgrader_grades.csv"):
         cells = [c for row in csv.reader((tmp_path / "out" / name).open(encoding="utf-8")) for c in row]
         assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells, name
+
+
+@pytest.mark.slow
+def test_gradebook_late_penalty_names_and_unknown_students(tmp_path, monkeypatch):
+    """Late penalties as nbgrader computes them (the course's late-submission plugin, the
+    assignment's due date, each submission's timestamp.txt), names where nbgrader knows
+    them (neutralised in our CSVs), and a student nbgrader did not know added and reported."""
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+
+    monkeypatch.setenv("PATH", VENV_BIN + os.pathsep + os.environ.get("PATH", ""))
+    root = _new_course(tmp_path / "course")
+    with open(root / nbgrader_gradebook.CONFIG_FILE, "a") as config:
+        config.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    a = "02_activations"
+    assert NbGraderAPI(config=nbgrader_gradebook.load_config(root)).generate_assignment(a)["success"]
+    coursedir = nbgrader_gradebook.course_directory(root)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        gb.update_or_create_assignment(a, duedate="2026-03-01 12:00:00 UTC")
+        gb.update_or_create_student("fay", first_name="Fay", last_name="=cmd|' /C calc'!A0", email="fay@example.org")
+    solution = _source(root, a)
+    _submitted_tree(root, {"fay": {a: solution}, "gus": {a: solution}})
+    (root / "submitted" / "fay" / a / "timestamp.txt").write_text("2026-03-01 13:00:00.000000 UTC")  # an hour late
+    (root / "submitted" / "gus" / a / "timestamp.txt").write_text("2026-03-01 11:00:00.000000 UTC")
+    report = batch.run_batch(root, tmp_path / "out", jobs=1, progress=False)
+    assert report.ok
+    assert [n["en"] for n in report.notes] == ["Student gus was not in nbgrader's gradebook: added (as nbgrader "
+                                              "autograde does)."]
+    rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "out" / "nbgrader" / f"{a}.csv").open())}
+    assert (rows["fay"]["seconds_late"], rows["fay"]["raw_score"], rows["fay"]["late_submission_penalty"],
+            rows["fay"]["score"]) == ("3600", "100", "100", "0")
+    assert (rows["gus"]["seconds_late"], rows["gus"]["late_submission_penalty"], rows["gus"]["score"]) == ("0", "0", "100")
+    assert (rows["fay"]["first_name"], rows["fay"]["last_name"], rows["fay"]["email"]) == (
+        "Fay", "'=cmd|' /C calc'!A0", "fay@example.org")
+    assert rows["fay"]["timestamp"].startswith("2026-03-01 13:00:00") and rows["fay"]["test_sigmoid"] != ""
+    exported = {r["student_id"]: r for r in csv.DictReader((tmp_path / "out" / "nbgrader_grades.csv").open())}
+    assert (exported["fay"]["raw_score"], exported["fay"]["late_submission_penalty"], exported["fay"]["score"],
+            exported["fay"]["duedate"]) == ("100", "100", "0", "2026-03-01 12:00:00")
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        assert gb.find_student("gus").id == "gus"
+        assert gb.find_submission(a, "fay").late_submission_penalty == 100
+
+
+def test_grade_of_one_nbgrader_submission_is_that_assignment(tmp_path):
+    root = _submitted_tree(tmp_path / "course", {"hal": {"02_activations": _source(None, "02_activations")}})
+    folder = root / "submitted" / "hal" / "02_activations"
+    assert batch.submitted_units(folder) == batch.submitted_units(folder.parent) == ("activations",)
+    assert batch.submitted_units(root) is None
+    assert cli.main(["grade", str(folder), "--json", str(tmp_path / "hal.json"), "--quiet"]) == 0
+    result = json.loads((tmp_path / "hal.json").read_text())
+    assert (result["score"], result["max_score"], list(result["units"])) == (100, 100, ["activations"])
