@@ -233,6 +233,15 @@ CATALOG = {
         "nbgrader could not sanitize {student}'s {assignment} notebook ({reason}): the grade is written, but "
         "autograded/ has no notebook for it.",
     ),
+    "nbgrader_manual_heading": ("老師調整過的分數", "Scores set by your instructor"),
+    "nbgrader_manual_cell": (
+        "{exercise}：{score} / {max_score}（自動評分 {auto}）",
+        "{exercise}: {score} / {max_score} (autograded {auto})",
+    ),
+    "nbgrader_manual_total": (
+        "成績簿裡的總分：{score} / {max_score}",
+        "Total in the gradebook: {score} / {max_score}",
+    ),
     "nbgrader_no_cell": (
         "{assignment} 的 {exercise}（{points} 分）在筆記本裡沒有評分格子，不在 nbgrader 的總分裡。",
         "{exercise} of {assignment} ({points} points) has no graded cell in the notebook, so it is not "

@@ -119,6 +119,34 @@ def _late_penalty(config, db_url, assignment, student):
     AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
 
 
+def _manual_card(notebook, lang):
+    """HTML of the cells an instructor scored by hand, and the gradebook's total; ``""``
+    when there are none (the page's own total is then the grade)."""
+    from html import escape
+
+    from autograder.reports.feedback import _other
+
+    manual = [g for g in notebook.grades if g.manual_score is not None]
+    if not manual:
+        return ""
+    other = _other(lang)
+
+    def both(key, **fields):
+        text = messages.text(key, **fields)
+        return f'{escape(text[lang])}<br><span class="other">{escape(text[other])}</span>'
+
+    rows = "".join(f"<li>{both('nbgrader_manual_cell', exercise=g.name.removeprefix('test_'), score=f'{g.score:g}', max_score=f'{g.max_score:g}', auto=f'{g.auto_score or 0:g}')}</li>" for g in manual)  # noqa: E501
+    total = both("nbgrader_manual_total", score=f"{notebook.score:g}", max_score=f"{notebook.max_score:g}")
+    return (f'<section class="card manual" data-gradebook-score="{notebook.score:g}"><h2>'
+            f"{both('nbgrader_manual_heading')}</h2><ul>{rows}</ul><p>{total}</p></section>")
+
+
+def _with_manual_scores(page, notebook, lang):
+    """The feedback page with the instructor's scores after its first card."""
+    card = _manual_card(notebook, lang)
+    return page.replace("</section>", "</section>\n" + card, 1) if card else page
+
+
 def _place_feedback(coursedir, student, assignment, page):
     """Write ``page`` where ``nbgrader release_feedback`` looks for it; returns its path."""
     from autograder.reports.feedback import atomic_write
@@ -265,9 +293,13 @@ def _write_grades(root, rows, lang, feedback):
                     if abs(top - grade.max_score) > 1e-9 and not not_graded:
                         written.note("nbgrader_points_differ", assignment=assignment, cell=grade.name,
                                      cell_points=f"{grade.max_score:g}", points=f"{top:g}")
-                    grade.auto_score = min(score, grade.max_score)
-                    # As nbgrader's SaveAutoGrades: a manual score stays, and is flagged for review.
-                    grade.needs_manual_grade = grade.manual_score is not None or not_graded
+                    before, grade.auto_score = grade.auto_score, min(score, grade.max_score)
+                    if grade.manual_score is None:
+                        grade.needs_manual_grade = not_graded
+                    elif before != grade.auto_score:
+                        # A manual score stays; as nbgrader's SaveAutoGrades, it is flagged for
+                        # review when the autograde under it changed (not on every re-run).
+                        grade.needs_manual_grade = True
                     written.grades += 1
                     written.kept_manual += grade.manual_score is not None
                 for exercise, (_score, top, _ng) in ours.items():
@@ -282,7 +314,7 @@ def _write_grades(root, rows, lang, feedback):
                     written.note("nbgrader_not_sanitized", student=student, assignment=assignment, reason=problem)
                 if feedback:
                     unit_result = type(result)(student, items, gradable=result.gradable)
-                    page = pages.render_html(unit_result, images, lang)
+                    page = _with_manual_scores(pages.render_html(unit_result, images, lang), notebook, lang)
                     written.feedback.append(_place_feedback(coursedir, student, assignment, page))
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:  # a fresh session sees the late penalties
         written.exports = exports(gb)

@@ -304,18 +304,27 @@ def test_readme_nbgrader_commands_round_trip(tmp_path):
     assert {r["student_id"]: r["score"] for r in per_assignment} == {"alice": "100", "bob": "0", "carol": "0"}
     assert all(r["timestamp"] and r["late_submission_penalty"] == "0" for r in per_assignment)
 
+    # nbgrader's own commands run from the root with no flags, and by nbgrader's timestamp
+    # rules leave our autograded notebooks, grades and feedback alone.
+    autograde, _feedback = _run([f"nbgrader autograde {a}", f"nbgrader generate_feedback {a}"], root, env)
+    assert "Skipping existing assignment" in autograde
+    assert _gradebook_scores(root, a) == {"alice": (100, 100), "bob": (0, 100), "carol": (0, 100)}
+    assert (root / "feedback" / "carol" / a / f"{a}.html").read_text(encoding="utf-8") == page
+
     # An instructor overrides a cell in formgrader; a re-grade keeps it.
     coursedir = nbgrader_gradebook.course_directory(root)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         grade = gb.find_grade("test_conv2d", a, a, "alice")
-        grade.manual_score = 20
+        grade.manual_score, grade.needs_manual_grade = 20, False  # as formgrader saves it
         gb.db.commit()
     report = batch.run_batch(root, root / "grades", jobs=1, progress=False)
     assert report.ok and report.reused == 3
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         grade = gb.find_grade("test_conv2d", a, a, "alice")
-        assert (grade.manual_score, grade.auto_score, grade.score, grade.needs_manual_grade) == (20, 25, 20, True)
+        assert (grade.manual_score, grade.auto_score, grade.score, grade.needs_manual_grade) == (20, 25, 20, False)
     assert _gradebook_scores(root, a)["alice"] == (95, 100)
+    page = (root / "feedback" / "alice" / a / f"{a}.html").read_text(encoding="utf-8")
+    assert 'data-gradebook-score="95"' in page and "conv2d: 20 / 25 (autograded 25)" in page
     export, = _run(["nbgrader export"], root, env)
     lines = (root / "grades.csv").read_text().splitlines()
     assert any(line.startswith(f"{a},") and ",alice," in line and line.endswith(",95.0,100.0") for line in lines)
