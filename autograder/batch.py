@@ -152,8 +152,8 @@ def discover(root):
     """`Found` submissions under ``root``, sorted by student.
 
     With nbgrader's tree (`nbgrader_layout`), each ``submitted/<student>/`` is one
-    submission graded on the units of the assignments in it (one assignment, one unit);
-    a student folder with none of the course's assignments is left out. Otherwise each
+    submission graded on the units of the assignments in it (one assignment, one unit;
+    ``()`` when it holds none of the course's assignments). Otherwise each
     folder or ``.zip`` directly in ``root``. Hidden entries are skipped.
     """
     root = Path(root)
@@ -169,8 +169,7 @@ def discover(root):
             if not entry.is_dir():
                 continue
             submitted = tuple(ASSIGNMENT_UNITS[a] for a in sorted(ASSIGNMENT_UNITS) if (entry / a).is_dir())
-            if submitted:
-                found.append(Found(entry.name, str(entry), submitted))
+            found.append(Found(entry.name, str(entry), submitted))
             continue
         if entry.is_dir() or entry.suffix == ".zip":
             name = entry.stem if entry.suffix == ".zip" else entry.name
@@ -452,7 +451,13 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
     out.mkdir(parents=True, exist_ok=True)
     units = tuple(units) if units else None
     version = grader_version(units)
-    students = discover(root)
+    notes = []
+    students = []
+    for found in discover(root):
+        if found.units == ():  # nothing of this course in submitted/<student>/
+            notes.append(messages.text("nbgrader_no_assignment", student=found.student))
+        else:
+            students.append(found)
     layout_nbgrader = nbgrader_layout(root)
     asked = {s.student: (units or s.units) if layout_nbgrader else None for s in students}
     engine_units = units
@@ -461,7 +466,6 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
         engine_units = tuple(u.name for u in course_units.UNITS if u.name in wanted) or None
     engine_options = {"units": engine_units, "isolation": isolation}
     executor = executor or LocalExecutor(jobs, engine_options)
-    notes = []
     with Gradebook(out / GRADEBOOK_FILE) as book:
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
         tasks, queued, reused = [], set(), 0

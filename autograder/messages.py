@@ -212,6 +212,10 @@ CATALOG = {
         "{root} 有 nbgrader 的 submitted/ 但沒有 nbgrader_config.py：成績沒有寫入 nbgrader 的成績簿。",
         "{root} has nbgrader's submitted/ but no nbgrader_config.py: nbgrader's gradebook was not written.",
     ),
+    "nbgrader_no_assignment": (
+        "submitted/{student}/ 裡沒有本課程的作業（01_convolution …）：沒有評分。",
+        "submitted/{student}/ holds none of the course's assignments (01_convolution …): not graded.",
+    ),
     "nbgrader_student_added": (
         "nbgrader 的成績簿裡沒有學生 {student}：已新增（和 nbgrader autograde 的做法一樣）。",
         "Student {student} was not in nbgrader's gradebook: added (as nbgrader autograde does).",

@@ -135,7 +135,9 @@ def _manual_card(notebook, lang):
         text = messages.text(key, **fields)
         return f'{escape(text[lang])}<br><span class="other">{escape(text[other])}</span>'
 
-    rows = "".join(f"<li>{both('nbgrader_manual_cell', exercise=g.name.removeprefix('test_'), score=f'{g.score:g}', max_score=f'{g.max_score:g}', auto=f'{g.auto_score or 0:g}')}</li>" for g in manual)  # noqa: E501
+    rows = "".join(
+        "<li>" + both("nbgrader_manual_cell", exercise=g.name.removeprefix("test_"), score=f"{g.score:g}",
+                      max_score=f"{g.max_score:g}", auto=f"{g.auto_score or 0:g}") + "</li>" for g in manual)
     total = both("nbgrader_manual_total", score=f"{notebook.score:g}", max_score=f"{notebook.max_score:g}")
     return (f'<section class="card manual" data-gradebook-score="{notebook.score:g}"><h2>'
             f"{both('nbgrader_manual_heading')}</h2><ul>{rows}</ul><p>{total}</p></section>")
@@ -246,10 +248,9 @@ def write_grades(root, rows, lang="zh-TW", feedback=True):
 
 def _write_grades(root, rows, lang, feedback):
     from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.coursedir import CourseDirectory
 
     from autograder.reports import feedback as pages
-
-    from nbgrader.coursedir import CourseDirectory
 
     config = load_config(root)
     coursedir = CourseDirectory(config=config)
@@ -287,7 +288,7 @@ def _write_grades(root, rows, lang, feedback):
                     cells.add(exercise)
                     if exercise not in ours:  # a cell our graders do not score: left to a person
                         grade.auto_score = None
-                        grade.needs_manual_grade = True
+                        grade.needs_manual_grade = grade.manual_score is None
                         continue
                     score, top, not_graded = ours[exercise]
                     if abs(top - grade.max_score) > 1e-9 and not not_graded:

@@ -416,7 +416,10 @@ def test_a_student_called_submitted_does_not_make_a_class_an_nbgrader_course(tmp
     (tmp_path / "class2" / "submitted" / "bob" / "02_activations").mkdir(parents=True)
     (tmp_path / "class2" / "submitted" / "bob" / "notes").mkdir()
     (tmp_path / "class2" / "submitted" / "carl" / "99_extra").mkdir(parents=True)
-    assert [(f.student, f.units) for f in batch.discover(tmp_path / "class2")] == [("bob", ("activations",))]
+    assert [(f.student, f.units) for f in batch.discover(tmp_path / "class2")] == [
+        ("bob", ("activations",)), ("carl", ())]
+    report = batch.run_batch(tmp_path / "class2", tmp_path / "out", jobs=1, progress=False, export=False)
+    assert report.students == 1 and "submitted/carl/ holds none of the course's assignments" in report.notes[0]["en"]
 
 
 def test_unknown_units_exit_2_and_list_the_valid_ones(tmp_path, capsys):
