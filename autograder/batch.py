@@ -1,13 +1,16 @@
 """``autograder batch``: a whole class in one command.
 
 1. Find the submissions under ROOT (a folder or ``.zip`` per student, or nbgrader's
-   ``submitted/<student>/<assignment>/`` tree) and hash each one.
+   ``submitted/<student>/<assignment>/`` tree) and the units each is graded on
+   (``--units``, or the assignments an nbgrader student submitted); hash each one.
 2. Skip every content hash the gradebook already holds for this grader version;
    identical submissions are graded once.
 3. Grade the rest on an executor (`LocalExecutor`: worker processes, each with its own
    warm sandbox and pytest session; or Dask, `autograder.dask_executor`), recording each
    result in the gradebook as it arrives.
-4. Write the exports (`autograder.export`) for every student in the gradebook.
+4. Write the exports (`autograder.export`) for every student in the gradebook; for an
+   nbgrader course, also each grade into nbgrader's own gradebook and feedback folder
+   (`autograder.nbgrader_gradebook`).
 """
 
 import hashlib
@@ -18,10 +21,12 @@ import signal
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from autograder import __version__, loader, paths
+from autograder import __version__, loader, messages, paths
+from autograder import units as course_units
 from autograder.gradebook import Gradebook
 from autograder.units import BY_NAME as UNITS_BY_NAME
 
@@ -46,36 +51,132 @@ def grader_version(units=None):
     return f"{__version__}-{digest.hexdigest()[:12]}"
 
 
+class UnknownUnits(ValueError):
+    """``--units`` names a unit the course does not have; ``message`` is zh-TW and English."""
+
+    def __init__(self, unknown):
+        self.unknown = unknown
+        self.message = messages.text("unknown_units", unknown=", ".join(unknown), valid=", ".join(UNITS_BY_NAME))
+        super().__init__(self.message["en"])
+
+
+def parse_units(text):
+    """``"convolution,backprop"`` → ``("convolution", "backprop")`` in course order; ``None``
+    for ``None`` or an empty text (all units).
+
+    Raises
+    ------
+    UnknownUnits
+        A name is not a unit of the course (the message lists the valid ones).
+    """
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in UNITS_BY_NAME]
+    if unknown:
+        raise UnknownUnits(unknown)
+    return tuple(u.name for u in course_units.UNITS if u.name in names) or None
+
+
+def submission_key(content_hash, units):
+    """The gradebook's key of a submission graded on ``units`` (``None``: all units).
+
+    The same files graded on other units give another result, so the units are part of
+    the key; with all units it is the content hash itself.
+    """
+    if units is None:
+        return content_hash
+    return hashlib.sha256(f"{content_hash}\0units:{','.join(units)}".encode()).hexdigest()
+
+
+def only_units(result, units):
+    """``result`` with only the items of ``units`` (all of them for ``None``)."""
+    if units is None:
+        return result
+    return type(result)(result.submission, [i for i in result.items if i.unit in units], gradable=result.gradable)
+
+
 @dataclass(frozen=True)
 class Task:
-    """One submission to grade."""
+    """One submission to grade, on ``units`` (``None``: every unit the engine grades)."""
 
     id: int
     student: str
     path: str
     content_hash: str
+    units: tuple = None
+
+
+class Found(NamedTuple):
+    """A submission `discover` found: the student, its path, and for nbgrader's tree the
+    units of the assignments submitted (``None`` for a folder or ``.zip`` per student)."""
+
+    student: str
+    path: str
+    units: tuple = None
+
+
+ASSIGNMENT_UNITS = {u.assignment: u.name for u in course_units.UNITS}
+
+
+def nbgrader_layout(root):
+    """Whether ``root`` holds nbgrader's ``submitted/<student>/<assignment>/`` tree: a
+    ``submitted/`` folder with at least one student folder holding a folder named after
+    one of the course's assignments (a student who is merely called ``submitted`` does
+    not make a class folder an nbgrader course)."""
+    base = Path(root) / "submitted"
+    if not base.is_dir():
+        return False
+    for student in base.iterdir():
+        if student.is_dir() and not student.name.startswith((".", "__")):
+            if any((student / a).is_dir() for a in ASSIGNMENT_UNITS):
+                return True
+    return False
+
+
+def submitted_units(path):
+    """The units a path in nbgrader's tree asks for: ``(unit,)`` for
+    ``submitted/<student>/<assignment>/``, the assignments in it for
+    ``submitted/<student>/``; ``None`` for any other path (all units)."""
+    path = Path(path).resolve()
+    if not path.is_dir():
+        return None
+    if path.name in ASSIGNMENT_UNITS and path.parent.parent.name == "submitted":
+        return (ASSIGNMENT_UNITS[path.name],)
+    if path.parent.name == "submitted":
+        return tuple(ASSIGNMENT_UNITS[a] for a in sorted(ASSIGNMENT_UNITS) if (path / a).is_dir()) or None
+    return None
 
 
 def discover(root):
-    """``[(student, path)]`` of the submissions under ``root``, sorted by student.
+    """`Found` submissions under ``root``, sorted by student.
 
-    ``root/submitted/<student>/`` (nbgrader) when there is such a folder, otherwise each
+    With nbgrader's tree (`nbgrader_layout`), each ``submitted/<student>/`` is one
+    submission graded on the units of the assignments in it (one assignment, one unit;
+    ``()`` when it holds none of the course's assignments). Otherwise each
     folder or ``.zip`` directly in ``root``. Hidden entries are skipped.
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder")
-    base = root / "submitted" if (root / "submitted").is_dir() else root
+    nbgrader = nbgrader_layout(root)
+    base = root / "submitted" if nbgrader else root
     found, names = [], set()
     for entry in sorted(base.iterdir()):
         if entry.name.startswith((".", "__")):
+            continue
+        if nbgrader:
+            if not entry.is_dir():
+                continue
+            submitted = tuple(ASSIGNMENT_UNITS[a] for a in sorted(ASSIGNMENT_UNITS) if (entry / a).is_dir())
+            found.append(Found(entry.name, str(entry), submitted))
             continue
         if entry.is_dir() or entry.suffix == ".zip":
             name = entry.stem if entry.suffix == ".zip" else entry.name
             while name in names:  # alice/ and alice.zip
                 name += "_"
             names.add(name)
-            found.append((name, str(entry)))
+            found.append(Found(name, str(entry)))
     return found
 
 
@@ -109,11 +210,13 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
             if before_each is not None:
                 before_each(submission)
             emit(("started", task.id))
-            state.update(task=task, hash=submission.content_hash, t0=time.perf_counter())
+            state.update(task=task, hash=submission_key(submission.content_hash, task.units),
+                         t0=time.perf_counter())
             yield submission
 
     def on_result(result):
         seconds = time.perf_counter() - state["t0"]
+        result = only_units(result, state["task"].units)
         pictures = render_images(result)
         for item in result.items:
             item.details = {}
@@ -274,6 +377,7 @@ class BatchReport:
     faults: list
     seconds: float
     per_submission: list
+    notes: list = field(default_factory=list)  # messages for the instructor (zh-TW/en dicts)
 
     @property
     def ok(self):
@@ -322,8 +426,18 @@ class Progress:
 
 
 def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, isolation="auto",
-              executor=None, progress=True, export=True):
+              executor=None, progress=True, export=True, nbgrader=True):
     """Grade every submission under ``root`` into the gradebook in ``out``; write exports.
+
+    Parameters
+    ----------
+    units : sequence of str, optional
+        Grade only these units (`parse_units`); by default every unit, or for nbgrader's
+        tree the units of the assignments each student submitted.
+    nbgrader : bool
+        For an nbgrader course root (its ``nbgrader_config.py`` and ``submitted/``
+        tree), also write each result into nbgrader's gradebook and feedback folder
+        (`autograder.nbgrader_gradebook`).
 
     Returns
     -------
@@ -335,21 +449,34 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
     started = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    units = tuple(units) if units else None
     version = grader_version(units)
-    engine_options = {"units": units, "isolation": isolation}
+    notes = []
+    students = []
+    for found in discover(root):
+        if found.units == ():  # nothing of this course in submitted/<student>/
+            notes.append(messages.text("nbgrader_no_assignment", student=found.student))
+        else:
+            students.append(found)
+    layout_nbgrader = nbgrader_layout(root)
+    asked = {s.student: (units or s.units) if layout_nbgrader else None for s in students}
+    engine_units = units
+    if layout_nbgrader and not units:  # only the graders of the assignments handed in
+        wanted = {u for s in students for u in s.units}
+        engine_units = tuple(u.name for u in course_units.UNITS if u.name in wanted) or None
+    engine_options = {"units": engine_units, "isolation": isolation}
     executor = executor or LocalExecutor(jobs, engine_options)
-    students = discover(root)
     with Gradebook(out / GRADEBOOK_FILE) as book:
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
         tasks, queued, reused = [], set(), 0
-        for student, path in students:
-            content_hash = loader.load(path, name=student).content_hash
-            book.see(student, path, content_hash, run_id)
-            if book.has_result(content_hash, version) or content_hash in queued:
+        for student, path, _units in students:
+            key = submission_key(loader.load(path, name=student).content_hash, asked[student])
+            book.see(student, path, key, run_id)
+            if book.has_result(key, version) or key in queued:
                 reused += 1
                 continue
-            queued.add(content_hash)
-            tasks.append(Task(len(tasks), student, path, content_hash))
+            queued.add(key)
+            tasks.append(Task(len(tasks), student, path, key, asked[student]))
         bar = Progress(len(tasks), enabled=progress)
         failed, faults, per_submission = [], [], []
         by_id = {t.id: t for t in tasks}
@@ -377,7 +504,20 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
             raise
         bar.close()
         book.finish_run(run_id, "finished" if not failed else "incomplete")
+        synced = None
+        if layout_nbgrader and nbgrader:
+            from autograder import nbgrader_gradebook
+
+            if nbgrader_gradebook.is_course(root):
+                current = {s.student for s in students}
+                rows = [(student, result, book.images(key, version))
+                        for student, key, result in book.class_results(version)
+                        if student in current and result is not None]
+                synced = nbgrader_gradebook.write_grades(root, rows, lang=lang)
+                notes += synced.notes
+            else:
+                notes.append(messages.text("nbgrader_no_config", root=str(root)))
         if export:
-            exports.export_all(book, out, version, lang=lang)
+            exports.export_all(book, out, version, lang=lang, nbgrader=synced)
     return BatchReport(out, version, len(students), len(tasks) - len(failed), reused, failed, faults,
-                       time.perf_counter() - started, per_submission)
+                       time.perf_counter() - started, per_submission, notes)

@@ -30,8 +30,15 @@ def _write_json(path, data):
     tmp.replace(path)
 
 
+def _units(args):
+    """``--units`` as unit names (``None``: all); an unknown name is a usage error."""
+    from autograder.batch import parse_units
+
+    return parse_units(getattr(args, "units", None))
+
+
 def _engine_options(args):
-    return {"units": args.units.split(",") if args.units else None, "isolation": args.isolation}
+    return {"units": _units(args), "isolation": args.isolation}
 
 
 def _cmd_grade(args):
@@ -43,8 +50,12 @@ def _cmd_grade(args):
     if not Path(args.path).exists():
         print(f"autograder grade: {args.path}: no such file or folder", file=sys.stderr)
         return 2
+    from autograder.batch import submitted_units
+
+    options = _engine_options(args)
+    options["units"] = options["units"] or submitted_units(args.path)  # nbgrader: the assignments handed in
     submission = loader.load(args.path, name=args.name)
-    result = engine.grade(submission, **_engine_options(args))
+    result = engine.grade(submission, **options)
     if not args.quiet:
         terminal.print_result(result, lang=args.lang)
     if args.json:
@@ -104,6 +115,8 @@ def _print_batch(report, lang):
         print(f"not graded: {student}: {reason}", file=sys.stderr)
     for fault in report.faults:
         print(f"grader fault: {fault}", file=sys.stderr)
+    for note in report.notes:
+        print(f"{note['zh-TW']}\n  {note['en']}")
 
 
 def _cmd_batch(args):
@@ -115,8 +128,8 @@ def _cmd_batch(args):
         print(f"autograder batch: {args.root}: not a folder", file=sys.stderr)
         return 2
     report = batch.run_batch(args.root, args.out, jobs=args.jobs, resume=args.resume, lang=args.lang,
-                             units=args.units.split(",") if args.units else None, isolation=args.isolation,
-                             executor=_executor(args), progress=not args.no_progress)
+                             units=_units(args), isolation=args.isolation, executor=_executor(args),
+                             progress=not args.no_progress, nbgrader=not args.no_nbgrader_gradebook)
     _print_batch(report, args.lang)
     return 0 if report.ok else 3
 
@@ -126,9 +139,7 @@ def _executor(args):
         return None
     from autograder.dask_executor import DaskExecutor
 
-    return DaskExecutor(scheduler=args.scheduler, workers=args.jobs,
-                        engine_options={"units": args.units.split(",") if args.units else None,
-                                        "isolation": args.isolation})
+    return DaskExecutor(scheduler=args.scheduler, workers=args.jobs, engine_options=_engine_options(args))
 
 
 def _cmd_demo(args):
@@ -148,8 +159,7 @@ def _cmd_demo(args):
 def _cmd_gradescope_bundle(args):
     from autograder import gradescope_bundle
 
-    out = gradescope_bundle.write_bundle(args.out, lang=args.lang,
-                                         units=args.units.split(",") if args.units else None, cnn=not args.no_cnn)
+    out = gradescope_bundle.write_bundle(args.out, lang=args.lang, units=_units(args), cnn=not args.no_cnn)
     print(f"Gradescope autograder bundle: {out} (upload it as the assignment's autograder)")
     return 0
 
@@ -199,6 +209,8 @@ def build_parser():
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local worker processes, or a Dask cluster (with --scheduler, or a LocalCluster)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="address of a running Dask scheduler")
+    p.add_argument("--no-nbgrader-gradebook", action="store_true",
+                   help="for an nbgrader course root: do not write nbgrader's gradebook and feedback/")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_batch)
 
@@ -228,9 +240,15 @@ def build_parser():
 
 
 def main(argv=None):
+    from autograder.batch import UnknownUnits
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UnknownUnits as exc:
+        print(f"autograder {args.command}: {exc.message['zh-TW']}\n  {exc.message['en']}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

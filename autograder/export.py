@@ -6,7 +6,13 @@ the whole class):
 ``feedback/<student>.html``  a self-contained feedback page (and ``.md`` with ``img/``)
 ``summary.html``             the class: score histogram, pass rate per item, hardest first
 ``gradescope/<student>/results.json``   Gradescope's format
-``nbgrader_grades.csv``      the columns of ``nbgrader export``
+``nbgrader_grades.csv``      the columns of ``nbgrader export``; for an nbgrader course, from
+                             nbgrader's own gradebook after our grades were written into it
+``nbgrader/<assignment>.csv`` (nbgrader course) a row per student who submitted the assignment:
+                             names, timestamp, late penalty, the score of each graded cell
+
+Text cells of every CSV are neutralised against formula injection
+(`autograder.reports.nbgrader_csv.neutralise`).
 
 Every file is written to a temporary name and renamed, so a reader never sees half a file.
 """
@@ -19,6 +25,7 @@ from pathlib import Path
 
 from autograder import units as course_units
 from autograder.reports import feedback, gradescope, nbgrader_csv, summary
+from autograder.reports.nbgrader_csv import neutralise
 
 
 def _atomic_write(path, text):
@@ -44,16 +51,20 @@ def gradebook_csv(rows):
     writer.writerow(["student", *units, "total", "max_score", "gradable", "content_hash"])
     for student, content_hash, result in rows:
         if result is None:
-            writer.writerow([student, *[""] * len(units), "", "", "", content_hash[:16]])
+            writer.writerow([neutralise(student), *[""] * len(units), "", "", "", content_hash[:16]])
             continue
         per_unit = result.units
-        writer.writerow([student, *[f"{per_unit[u]['score']:g}" if u in per_unit else "" for u in units],
+        writer.writerow([neutralise(student), *[f"{per_unit[u]['score']:g}" if u in per_unit else "" for u in units],
                          f"{result.score:g}", f"{result.max_score:g}", int(result.gradable), content_hash[:16]])
     return buffer.getvalue()
 
 
-def export_all(book, out, grader_version, lang="zh-TW"):
-    """Write every export of the gradebook ``book`` into ``out``; return their paths."""
+def export_all(book, out, grader_version, lang="zh-TW", nbgrader=None):
+    """Write every export of the gradebook ``book`` into ``out``; return their paths.
+
+    ``nbgrader`` is what `autograder.nbgrader_gradebook.write_grades` returned for an
+    nbgrader course (its CSVs, from nbgrader's gradebook, are written instead of ours).
+    """
     out = Path(out)
     rows = book.class_results(grader_version)
     graded = [(student, h, r) for student, h, r in rows if r is not None]
@@ -66,5 +77,10 @@ def export_all(book, out, grader_version, lang="zh-TW"):
         _atomic_write(written["gradescope"] / feedback.safe_filename(student) / "results.json",
                       json.dumps(gradescope.results_json(result, lang), ensure_ascii=False, indent=1) + "\n")
     summary.write_summary([r for _s, _h, r in graded], written["summary"], lang=lang)
-    _atomic_write(written["nbgrader"], nbgrader_csv.grades_csv([r for _s, _h, r in graded]))
+    if nbgrader is None:
+        _atomic_write(written["nbgrader"], nbgrader_csv.grades_csv([r for _s, _h, r in graded]))
+    else:
+        for name, text in nbgrader.exports.items():
+            written[name] = out / name
+            _atomic_write(out / name, text)
     return written

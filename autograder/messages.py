@@ -202,6 +202,55 @@ CATALOG = {
     "summary_pass_rate": ("通過率", "Pass rate"),
     "summary_passed": ("通過／繳交", "Passed / submissions"),
     "summary_empty": ("還沒有任何繳交。", "No submissions yet."),
+    "summary_assignment": ("作業 {assignment}：{title}", "Assignment {assignment}: {title}"),
+    # Instructor messages of `autograder batch` and the nbgrader gradebook writer.
+    "unknown_units": (
+        "沒有這個單元：{unknown}。可用的單元：{valid}",
+        "No such unit: {unknown}. The units are: {valid}",
+    ),
+    "nbgrader_no_config": (
+        "{root} 有 nbgrader 的 submitted/ 但沒有 nbgrader_config.py：成績沒有寫入 nbgrader 的成績簿。",
+        "{root} has nbgrader's submitted/ but no nbgrader_config.py: nbgrader's gradebook was not written.",
+    ),
+    "nbgrader_no_assignment": (
+        "submitted/{student}/ 裡沒有本課程的作業（01_convolution …）：沒有評分。",
+        "submitted/{student}/ holds none of the course's assignments (01_convolution …): not graded.",
+    ),
+    "nbgrader_student_added": (
+        "nbgrader 的成績簿裡沒有學生 {student}：已新增（和 nbgrader autograde 的做法一樣）。",
+        "Student {student} was not in nbgrader's gradebook: added (as nbgrader autograde does).",
+    ),
+    "nbgrader_unknown_assignment": (
+        "nbgrader 的成績簿裡沒有作業 {assignment}（先執行 nbgrader generate_assignment {assignment}）："
+        "{student} 的成績沒有寫入。",
+        "Assignment {assignment} is not in nbgrader's gradebook (run nbgrader generate_assignment "
+        "{assignment} first): {student}'s grade was not written.",
+    ),
+    "nbgrader_points_differ": (
+        "{assignment} 的格子 {cell} 在 nbgrader 裡滿分 {cell_points}，評分程式是 {points}："
+        "發佈的作業過時了（autograder build，再 nbgrader generate_assignment --force）。",
+        "Cell {cell} of {assignment} is worth {cell_points} in nbgrader but {points} to the graders: the "
+        "release is stale (autograder build, then nbgrader generate_assignment --force).",
+    ),
+    "nbgrader_not_sanitized": (
+        "{student} 的 {assignment} 筆記本無法由 nbgrader 清理（{reason}）：成績已寫入，但 autograded/ 裡沒有它的筆記本。",
+        "nbgrader could not sanitize {student}'s {assignment} notebook ({reason}): the grade is written, but "
+        "autograded/ has no notebook for it.",
+    ),
+    "nbgrader_manual_heading": ("老師調整過的分數", "Scores set by your instructor"),
+    "nbgrader_manual_cell": (
+        "{exercise}：{score} / {max_score}（自動評分 {auto}）",
+        "{exercise}: {score} / {max_score} (autograded {auto})",
+    ),
+    "nbgrader_manual_total": (
+        "成績簿裡的總分：{score} / {max_score}",
+        "Total in the gradebook: {score} / {max_score}",
+    ),
+    "nbgrader_no_cell": (
+        "{assignment} 的 {exercise}（{points} 分）在筆記本裡沒有評分格子，不在 nbgrader 的總分裡。",
+        "{exercise} of {assignment} ({points} points) has no graded cell in the notebook, so it is not "
+        "in nbgrader's total.",
+    ),
     "wrong_dtype": ("{call}：dtype 應為 {expected}，得到 {got}。", "{call}: the dtype should be {expected}, got {got}."),
     # The CNN unit (autograder.keras_checks, graders/test_cifar10_cnn.py).
     "model_not_keras": (

@@ -55,16 +55,14 @@ def nbgrader_per_student(students, work):
     """Seconds of ``nbgrader autograde`` (4 notebooks) per student, for each student."""
     import nbformat
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
+
+    from autograder import nbgrader_gradebook
 
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     course = work / "course"
-    shutil.copytree(paths.SOURCE, course / "source", ignore=shutil.ignore_patterns("nbgrader_config.py"))
-    config = Config()
-    exec(compile((paths.SOURCE / "nbgrader_config.py").read_text(), "nbgrader_config.py", "exec"),
-         {"get_config": lambda: config, "__file__": str(paths.SOURCE / "nbgrader_config.py")})
-    config.CourseDirectory.root = str(course)
-    api = NbGraderAPI(config=config)
+    shutil.copytree(paths.SOURCE, course / "source")
+    shutil.copy(paths.COURSE_ROOT / nbgrader_gradebook.CONFIG_FILE, course / nbgrader_gradebook.CONFIG_FILE)
+    api = NbGraderAPI(config=nbgrader_gradebook.load_config(course))
     templates = {}
     for unit in units.NUMPY_UNITS:
         assert api.generate_assignment(unit.assignment)["success"]

@@ -261,26 +261,49 @@ def test_safe_filename_of_long_names_is_short_and_distinct():
 
 # --- class summary ---------------------------------------------------------------------
 
-def test_summary_lists_items_hardest_first_and_counts_every_result(graded):
+def _assignment_sections(page):
+    """``{data-assignment: the section's HTML}`` of a summary page."""
+    parts = page.split('<section class="card assignment"')[1:]
+    return {_Tags("<section" + part).named("section")[0]["data-assignment"]: part for part in parts}
+
+
+def test_summary_has_a_section_per_assignment_items_hardest_first(graded):
     results = list(graded.values())
     page = summary.render_summary(results, "zh-TW")
-    tags = _Tags(page)
-    rows = [a for a in tags.named("tr") if "data-rate" in a]
-    rates = [float(a["data-rate"]) for a in rows]
-    assert rates == sorted(rates)
-    all_ids = {i.id for r in results for i in r.items}
-    assert [a["data-item-id"] for a in rows][:1] and {a["data-item-id"] for a in rows} == all_ids
+    sections = _assignment_sections(page)
+    assert list(sections) == [u.assignment for u in units.UNITS]  # every result has all five units
+    for unit in units.UNITS:
+        tags = _Tags(sections[unit.assignment])
+        rows = [a for a in tags.named("tr") if "data-rate" in a]
+        rates = [float(a["data-rate"]) for a in rows]
+        assert rates == sorted(rates)
+        assert {a["data-item-id"] for a in rows} == {i.id for r in results for i in r.items if i.unit == unit.name}
+        bars = [a for a in tags.named("rect") if a.get("class") == "bar"]
+        assert len(bars) == 10 and sum(int(a["data-count"]) for a in bars) == len(results)
+        top = max(r.units[unit.name]["max_score"] for r in results)
+        assert f"總分（滿分 {top:g}）" in sections[unit.assignment]
     # conv2d items are failed by the stubs and by flipped_kernel, so they come before what only stubs fail.
+    rows = [a for a in _Tags(sections["01_convolution"]).named("tr") if "data-rate" in a]
     hardest = rows[0]["data-item-id"]
     assert sum(1 for r in results for i in r.items if i.id == hardest and i.status != "passed") >= 2
-    bars = [a for a in tags.named("rect") if a.get("class") == "bar"]
-    assert len(bars) == 10
-    assert sum(int(a["data-count"]) for a in bars) == len(results)
     assert sum(c for _, _, c in summary.histogram(results)) == len(results)
     stats = summary.score_stats(results)
-    top = max(r.max_score for r in results)
-    assert stats["count"] == len(results) and stats["max"] == graded["solutions"].score and stats["max_score"] == top
-    assert "<script" not in page.lower() and f"總分（滿分 {top:g}）" in page
+    assert stats["count"] == len(results) and stats["max"] == graded["solutions"].score
+    assert "<script" not in page.lower()
+
+
+def test_summary_of_one_assignment_has_only_that_assignment(graded):
+    """A class that handed in 01_convolution only: one section, that unit's maximum, no
+    rows of other units."""
+    one = [Result(r.submission, [i for i in r.items if i.unit == "convolution"]) for r in graded.values()]
+    page = summary.render_summary(one, "en")
+    sections = _assignment_sections(page)
+    assert list(sections) == ["01_convolution"]
+    assert [a["data-unit"] for a in _Tags(page).named("tr") if "data-unit" in a] == ["convolution"]
+    top = one[0].max_score
+    assert f"Total score (out of {top:g})" in sections["01_convolution"]
+    ids = {a["data-item-id"] for a in _Tags(page).named("tr") if "data-item-id" in a}
+    assert ids and all(i.startswith("convolution.") for i in ids)
 
 
 def test_summary_escapes_and_survives_no_results(tmp_path):

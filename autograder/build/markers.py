@@ -1,7 +1,7 @@
 """nbgrader's solution markers, and what a stub puts in their place.
 
 The same text goes into the stub files and into nbgrader's ``ClearSolutions``
-configuration (``source/nbgrader_config.py``), so a stub and a release notebook look
+configuration (``nbgrader_config.py`` at the course root), so a stub and a release notebook look
 alike to a student.
 """
 

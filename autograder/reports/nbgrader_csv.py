@@ -2,8 +2,12 @@
 
 ``assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,
 late_submission_penalty,score,max_score`` — each unit is the nbgrader assignment
-``NN_<unit>`` (``01_convolution`` …). Names, e-mails, due dates and timestamps are not
-known to the grader and are left empty; no late penalty is applied.
+``NN_<unit>`` (``01_convolution`` …), with a row only where the student's result has
+that unit. This is the export of a class graded from folders or zips; for an nbgrader
+course the same columns come from nbgrader's own gradebook, with names, timestamps and
+late penalties (`autograder.nbgrader_gradebook.exports`).
+
+Every CSV the grader writes passes its text cells through `neutralise`.
 """
 
 import csv
@@ -13,6 +17,16 @@ from autograder import units as course_units
 
 COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
            "late_submission_penalty", "score", "max_score")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A CSV cell a spreadsheet will not run as a formula (OWASP, CSV injection): text
+    that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'``. Anything that is not text is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def grades_csv(results):
@@ -25,6 +39,6 @@ def grades_csv(results):
             scores = result.units.get(unit.name)
             if scores is None:
                 continue
-            writer.writerow([unit.assignment, "", "", result.submission, "", "", "", f"{scores['score']:g}",
-                             "0", f"{scores['score']:g}", f"{scores['max_score']:g}"])
+            writer.writerow([unit.assignment, "", "", neutralise(result.submission), "", "", "",
+                             f"{scores['score']:g}", "0", f"{scores['score']:g}", f"{scores['max_score']:g}"])
     return buffer.getvalue()

@@ -1,12 +1,15 @@
 """The class summary: one self-contained HTML page over all results of a batch.
 
-The page shows how many submissions there are, the mean, median and highest total, a
-histogram of the totals (inline SVG, 10 bins over ``0 … max_score``), the mean score
-of every unit, and the pass rate of every item, hardest (lowest pass rate) first, with
-the item's exercise and unit — what the instructor should go over again in class.
+The page shows how many submissions there are and the mean score of every unit, then
+one section per assignment (one unit, as nbgrader counts them) over the submissions
+graded on it: their number, the mean, median and highest score out of that
+assignment's maximum, a histogram of the scores (inline SVG, 10 bins over
+``0 … max_score``), and the pass rate of every item, hardest (lowest pass rate) first —
+what the instructor should go over again in class. A student who handed in one
+assignment counts in that assignment's section only.
 
-The numbers come from `score_stats`, `histogram`, `unit_means` and `item_pass_rates`,
-which other reports and tests can use on their own. Styling and wording are shared
+The numbers come from `score_stats`, `histogram`, `unit_means`, `item_pass_rates` and
+`by_assignment`, which other reports and tests can use on their own. Styling and wording are shared
 with the per-student pages (`autograder.reports.feedback`) and the terminal report.
 """
 
@@ -19,7 +22,8 @@ from autograder.reports.feedback import (BASE_CSS, HTML_LANG, _check_lang, _e, _
                                          atomic_write)
 from autograder.reports.terminal import HEAD, unit_title
 
-__all__ = ["render_summary", "write_summary", "score_stats", "histogram", "unit_means", "item_pass_rates"]
+__all__ = ["render_summary", "write_summary", "score_stats", "histogram", "unit_means", "item_pass_rates",
+           "by_assignment"]
 
 BINS = 10
 
@@ -109,6 +113,18 @@ def item_pass_rates(results):
         rows.append(entry)
     rows.sort(key=lambda e: (e["rate"], _unit_order(e["unit"], first_seen), e["_order"]))
     return [{k: v for k, v in e.items() if k != "_order"} for e in rows]
+
+
+def by_assignment(results):
+    """``{unit: [Result holding only that unit's items]}`` in the course's unit order, for
+    the results that have the unit."""
+    first_seen, out = {}, {}
+    for r in results:
+        for unit in r.units:
+            first_seen.setdefault(unit, len(first_seen))
+            out.setdefault(unit, []).append(
+                type(r)(r.submission, [i for i in r.items if i.unit == unit], gradable=r.gradable))
+    return {u: out[u] for u in sorted(out, key=lambda u: _unit_order(u, first_seen))}
 
 
 # --- HTML ----------------------------------------------------------------------------
@@ -230,7 +246,6 @@ def render_summary(results, lang="zh-TW"):
     other = _other(lang)
     results = list(results)
     stats = score_stats(results)
-    max_score = stats["max_score"]
     h = HEAD[lang]
     out = [
         "<!DOCTYPE html>",
@@ -241,40 +256,62 @@ def render_summary(results, lang="zh-TW"):
         f'<section class="card">{_heading("summary_title", lang, other, tag="h1")}',
         '<div class="stats">',
     ]
-    out_of = _t("summary_out_of", lang, max_score=_num(max_score))
-    for key, value, sub in (
-        ("summary_submissions", str(stats["count"]), ""),
-        ("summary_mean", _fmt(stats["mean"]), out_of),
-        ("summary_median", _fmt(stats["median"]), out_of),
-        ("summary_max", _fmt(stats["max"]), out_of),
-    ):
-        out.append(f'<div class="stat" data-stat="{key}"><div class="label">{_e(_t(key, lang))}</div>'
-                   f'<div class="value">{_e(value)}</div><div class="sub">{_e(sub)}</div></div>')
-    out.append("</div></section>")
+    out.append(_stat("summary_submissions", str(stats["count"]), "", lang))
+    out.append("</div>")
 
     if not results:
-        out.append(f'<section class="card"><p class="empty">{_e(_t("summary_empty", lang))}</p></section>')
+        out.append(f'</section><section class="card"><p class="empty">{_e(_t("summary_empty", lang))}</p>'
+                   "</section>")
         out.append("</main></body></html>\n")
         return "\n".join(out)
-
-    out.append(f'<section class="card">{_heading("summary_histogram", lang, other)}'
-               f"{_svg_histogram(histogram(results), max_score, lang)}</section>")
 
     rows = []
     for unit, entry in unit_means(results).items():
         fraction = entry["mean"] / entry["max_score"] if entry["max_score"] else 0.0
         rows.append(
             f'<tr data-unit="{_e(unit)}"><td>{_e(unit_title(unit, lang))}</td>'
+            f'<td class="num">{entry["count"]}</td>'
             f'<td class="num">{_fmt(entry["mean"])} / {_num(entry["max_score"])}</td>'
             f'<td class="rate">{_meter(fraction, _level(fraction))}{100 * fraction:.0f}%</td></tr>'
         )
     out.append(
-        f'<section class="card">{_heading("summary_units", lang, other)}'
+        f'{_heading("summary_units", lang, other, tag="h2")}'
         f'<div class="scroll"><table class="units"><thead><tr><th>{_e(h["unit"])}</th>'
+        f'<th class="num">{_e(_t("summary_submissions", lang))}</th>'
         f'<th class="num">{_e(_t("summary_mean_score", lang))}</th><th></th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div></section>'
     )
+    for unit, unit_results in by_assignment(results).items():
+        out.append(_assignment_section(unit, unit_results, lang, other, h))
+    out.append("</main></body></html>\n")
+    return "\n".join(out)
 
+
+def _stat(key, value, sub, lang):
+    return (f'<div class="stat" data-stat="{key}"><div class="label">{_e(_t(key, lang))}</div>'
+            f'<div class="value">{_e(value)}</div><div class="sub">{_e(sub)}</div></div>')
+
+
+def _assignment_section(unit, results, lang, other, h):
+    """One assignment's card: its numbers, histogram and items, hardest first."""
+    stats = score_stats(results)
+    max_score = stats["max_score"]
+    known = course_units.BY_NAME.get(unit)
+    title = {"assignment": known.assignment if known else unit}
+    heading = {code: _t("summary_assignment", code, title=unit_title(unit, code), **title) for code in (lang, other)}
+    out_of = _t("summary_out_of", lang, max_score=_num(max_score))
+    parts = [f'<section class="card assignment" data-assignment="{_e(title["assignment"])}" data-unit="{_e(unit)}">',
+             _heading(heading, lang, other, catalog=False), '<div class="stats">']
+    for key, value, sub in (
+        ("summary_submissions", str(stats["count"]), ""),
+        ("summary_mean", _fmt(stats["mean"]), out_of),
+        ("summary_median", _fmt(stats["median"]), out_of),
+        ("summary_max", _fmt(stats["max"]), out_of),
+    ):
+        parts.append(_stat(key, value, sub, lang))
+    parts.append("</div>")
+    parts.append(f'{_heading("summary_histogram", lang, other, tag="h3")}'
+                 f"{_svg_histogram(histogram(results), max_score, lang)}")
     rows = []
     for rank, entry in enumerate(item_pass_rates(results), 1):
         rows.append(
@@ -282,19 +319,17 @@ def render_summary(results, lang="zh-TW"):
             f'<td class="rank num">{rank}</td>'
             f'<td class="id"><code>{_breakable(entry["id"].split(".", 1)[-1])}</code></td>'
             f'<td><code>{_breakable(entry["exercise"])}</code></td>'
-            f'<td><code>{_e(entry["unit"])}</code></td>'
             f'<td class="rate">{_meter(entry["rate"], _level(entry["rate"]))}{100 * entry["rate"]:.0f}%</td>'
             f'<td class="num">{entry["passed"]} / {entry["submissions"]}</td></tr>'
         )
-    out.append(
-        f'<section class="card">{_heading("summary_items", lang, other)}'
+    parts.append(
+        f'{_heading("summary_items", lang, other, tag="h3")}'
         f'<div class="scroll"><table class="items"><thead><tr><th class="num">#</th><th>{_e(h["item"])}</th>'
-        f'<th>{_e(h["exercise"])}</th><th>{_e(h["unit"])}</th><th>{_e(_t("summary_pass_rate", lang))}</th>'
+        f'<th>{_e(h["exercise"])}</th><th>{_e(_t("summary_pass_rate", lang))}</th>'
         f'<th class="num wrap">{_e(_t("summary_passed", lang))}</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div></section>'
     )
-    out.append("</main></body></html>\n")
-    return "\n".join(out)
+    return "".join(parts)
 
 
 def write_summary(results, path, lang="zh-TW"):
