@@ -11,14 +11,13 @@ the whole class):
 Every file is written to a temporary name and renamed, so a reader never sees half a file.
 """
 
-import csv
 import io
 import json
 import os
 from pathlib import Path
 
 from autograder import units as course_units
-from autograder.reports import feedback, gradescope, nbgrader_csv, summary
+from autograder.reports import feedback, gradescope, nbgrader_csv, safe_csv, summary
 
 
 def _atomic_write(path, text):
@@ -40,7 +39,7 @@ def gradebook_csv(rows):
     results = [r for _s, _h, r in rows if r is not None]
     units = unit_columns(results)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv.writer(buffer)  # student names are the students' own text
     writer.writerow(["student", *units, "total", "max_score", "gradable", "content_hash"])
     for student, content_hash, result in rows:
         if result is None:

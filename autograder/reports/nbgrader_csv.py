@@ -3,13 +3,14 @@
 ``assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,
 late_submission_penalty,score,max_score`` — each unit is the nbgrader assignment
 ``NN_<unit>`` (``01_convolution`` …). Names, e-mails, due dates and timestamps are not
-known to the grader and are left empty; no late penalty is applied.
+known to the grader and are left empty; no late penalty is applied. Cells are
+neutralised against formulas (`autograder.reports.safe_csv`).
 """
 
-import csv
 import io
 
 from autograder import units as course_units
+from autograder.reports import safe_csv
 
 COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
            "late_submission_penalty", "score", "max_score")
@@ -18,7 +19,7 @@ COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "fir
 def grades_csv(results):
     """CSV text for the `autograder.result.Result` list ``results``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv.writer(buffer)
     writer.writerow(COLUMNS)
     for unit in course_units.UNITS:
         for result in results:
