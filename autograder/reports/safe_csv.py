@@ -7,6 +7,10 @@ or with a tab or carriage return, is read as a formula. OWASP's rule: such a tex
 cell gets a leading single quote, which the spreadsheet shows as text and does not
 evaluate. Numbers (``int``, ``float``) are written as they are.
 
+A carriage return inside a cell also becomes a line feed: ``csv.writer`` quotes a
+field only for the characters of its line terminator (``"\\n"`` here), so a bare CR
+would reach the file unquoted and start a new row in most readers.
+
 Use `writer` wherever ``csv.writer`` would be used, or `cell` on each value.
 
 Examples
@@ -27,12 +31,15 @@ def cell(value):
 
     A ``str`` (or any object other than a number, ``None`` or a bool, taken as its
     ``str``) that starts with one of `FORMULA_STARTS` gets a ``'`` in front; numbers and
-    ``None`` (an empty cell) are returned unchanged.
+    ``None`` (an empty cell) are returned unchanged. Carriage returns become line
+    feeds (which the writer quotes).
     """
     if value is None or isinstance(value, (bool, int, float)):
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def row(values):
