@@ -13,7 +13,8 @@ called. Wording comes from `autograder.messages` and from the terminal report
 terminal, the page and the Markdown say the same thing.
 
 `write_feedback` writes ``<safe name>.html``, ``<safe name>.md`` and the Markdown's
-pictures under ``img/<safe name>/``, each file atomically.
+pictures under ``img/<safe name>/``, each file atomically; `safe_filename` never maps
+two students to one name.
 """
 
 import base64
@@ -218,24 +219,33 @@ collect_images = report_images.collect  # the one renderer of pictures, also use
 # --- file names and atomic writes ----------------------------------------------------
 
 def safe_filename(name):
-    """``name`` as a file name that is safe on Linux, macOS and Windows.
+    """``name`` as a file name that is safe on Linux, macOS and Windows, and that no
+    other name maps to.
 
     Letters, digits and combining marks of any script (``王小明``, ``José``) are kept,
     as are ``-``, ``_`` and ``.``; every other run of characters (``/``, ``:``, spaces,
-    control characters, punctuation) becomes one ``_``. The result is never empty,
-    never ``.`` or ``..``, never starts with a dot (no hidden files), never ends with a
-    dot or is a reserved Windows device name (``con`` → ``_con``), and is at most 120
-    UTF-8 bytes (a longer name is cut and gets a short hash of the whole name, so two
-    long names that share a beginning still differ).
+    ``~``, control characters, punctuation) becomes one ``_``. The result is never
+    empty, never ``.`` or ``..``, never starts with a dot (no hidden files), never ends
+    with a dot or is a reserved Windows device name (``con`` → ``_con``), and is at
+    most 120 UTF-8 bytes.
+
+    A name that comes out unchanged is its own file name. Any other name — changed
+    above, cut for length, not in NFC, or holding capitals (macOS and Windows do not
+    tell ``Bob`` from ``bob``) — gets ``~`` and ten hex digits of the SHA-256 of the
+    name as given. An unchanged name never holds a ``~``, so ``bob~1`` and ``bob_1``
+    (``bob_1~…`` and ``bob_1``), or ``Bob`` and ``bob``, never share a file.
 
     Examples
     --------
-    >>> safe_filename("王小明"), safe_filename("a/b"), safe_filename(".."), safe_filename("")
-    ('王小明', 'a_b', '_', '_')
-    >>> safe_filename("con:1"), safe_filename("con")
-    ('con_1', '_con')
+    >>> safe_filename("王小明"), safe_filename("s-01_x.v2")
+    ('王小明', 's-01_x.v2')
+    >>> safe_filename("bob_1"), safe_filename("bob~1")
+    ('bob_1', 'bob_1~495d3378af')
+    >>> safe_filename(".."), safe_filename("con"), safe_filename("Bob")
+    ('_~5ec1f7e700', '_con~1143da2bc5', 'Bob~cd9fb1e148')
     """
-    text = unicodedata.normalize("NFC", str(name))
+    given = str(name)
+    text = unicodedata.normalize("NFC", given)
     out = []
     for ch in text:
         keep = ch in "-_." or (unicodedata.category(ch)[0] in "LNM" and ch.isprintable())
@@ -246,13 +256,14 @@ def safe_filename(name):
     safe = "".join(out)
     safe = re.sub(r"^\.+", "_", safe)  # no hidden files, no "." or ".."
     safe = re.sub(r"\.+$", "_", safe) if safe.strip(".") else "_"  # Windows drops trailing dots
-    if len(safe.encode("utf-8")) > _MAX_NAME_BYTES:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        cut = safe.encode("utf-8")[: _MAX_NAME_BYTES - 11].decode("utf-8", "ignore")
-        safe = f"{cut}-{digest}"
+    safe = safe or "_"
     if safe.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
         safe = "_" + safe
-    return safe or "_"
+    if safe != given or given != given.casefold() or len(safe.encode("utf-8")) > _MAX_NAME_BYTES:
+        digest = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        cut = safe.encode("utf-8")[: _MAX_NAME_BYTES - 11].decode("utf-8", "ignore")
+        safe = f"{cut}~{digest}"
+    return safe
 
 
 def atomic_write(path, data):
