@@ -59,13 +59,16 @@ class Task:
 def discover(root):
     """``[(student, path)]`` of the submissions under ``root``, sorted by student.
 
-    ``root/submitted/<student>/`` (nbgrader) when there is such a folder, otherwise each
-    folder or ``.zip`` directly in ``root``. Hidden entries are skipped.
+    ``root/submitted/<student>/`` (nbgrader) when that is a real nbgrader tree (some
+    ``submitted/<student>/<assignment>/`` folder is named after one of the course's
+    assignments), otherwise each folder or ``.zip`` directly in ``root`` — a student's
+    folder that happens to be called ``submitted`` is one student. Hidden entries are
+    skipped.
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder")
-    base = root / "submitted" if (root / "submitted").is_dir() else root
+    base = root / "submitted" if _is_nbgrader_tree(root / "submitted") else root
     found, names = [], set()
     for entry in sorted(base.iterdir()):
         if entry.name.startswith((".", "__")):
@@ -77,6 +80,16 @@ def discover(root):
             names.add(name)
             found.append((name, str(entry)))
     return found
+
+
+def _is_nbgrader_tree(folder):
+    """Whether ``folder`` holds some ``<student>/<assignment>/`` of the course."""
+    assignments = {unit.assignment for unit in UNITS_BY_NAME.values()}
+    try:
+        return any(student.is_dir() and not student.is_symlink() and any((student / a).is_dir() for a in assignments)
+                   for student in folder.iterdir())
+    except OSError:  # not a folder, or not readable
+        return False
 
 
 # ----------------------------------------------------------------------------- worker side
