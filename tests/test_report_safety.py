@@ -141,3 +141,37 @@ def test_the_gradebook_stores_bounded_messages_and_pictures(tmp_path):
         assert stored["zh-TW"].endswith(f"({5_000_000 - (MAX_MESSAGE_CHARS - 60)} more characters not stored)")
         assert book.images("h" * 64, "v") == {item.id: {"expected": b"p" * 1000}}
     assert (tmp_path / "g.sqlite").stat().st_size < 1_000_000
+
+
+# ----------------------------------------------------------------------------- terminal
+HOSTILE_TERMINAL = ("[link=http://evil.example]click[/link][black on black]hidden "
+                    "\x1b]52;c;ZXZpbA==\x07\x1b]0;title\x1b\\\x1b[2J\x9b31m\u202eevil\x00\x08")
+
+
+def test_student_text_reaches_the_terminal_as_plain_text():
+    from rich.console import Console
+
+    from autograder.reports import terminal
+
+    item = ItemResult("activations.sigmoid_values", "activations", "sigmoid", 0.0, 4.0, "failed", "public",
+                      {"zh-TW": "印出：" + HOSTILE_TERMINAL, "en": "printed: " + HOSTILE_TERMINAL})
+    result = Result(HOSTILE_TERMINAL, [item])
+    for force_terminal in (False, True):
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=400, force_terminal=force_terminal,
+                          color_system="standard" if force_terminal else None)
+        terminal.print_result(result, lang="en", console=console)
+        terminal.print_summary([result], lang="en", console=console)
+        text = buffer.getvalue()
+        for sequence in ("\x1b]52", "\x1b]0;", "\x1b[2J", "\x9b", "\u202e", "\x00", "\x08", "\x07"):
+            assert sequence not in text, repr(sequence)
+        assert text.count("[link=http://evil.example]click[/link][black on black]hidden") >= 3
+        if not force_terminal:
+            assert "\x1b" not in text
+
+
+def test_clean_keeps_ordinary_text():
+    from autograder.reports import terminal
+
+    assert terminal.clean("王小明\tscore\n[1, 2]") == "王小明\tscore\n[1, 2]"
+    assert terminal.clean("a\x1b[31mred\x1b[0m b\r\x1b(B") == "ared b"
