@@ -89,7 +89,8 @@ def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
         Tolerances; ``atol`` defaults to ``1e-6 · max|expected|``.
     image : bool, optional
         The value is an image: attach expected and returned arrays to the problem's
-        ``details`` so that reports can show them side by side.
+        ``details`` so that reports can show them side by side (a returned array is kept
+        at most 256 elements a side, `autograder.reports.images.preview`).
     part : str, optional
         Which part of a larger result this is (``"y_hat"``, ``"grads['W1']"``).
 
