@@ -130,20 +130,23 @@ def build(host_tmp):
                expect=unreadable("unsafe path")),
         Attack("zip_not_a_zip", "a text file named .zip", archive=b"this is not an archive\n",
                expect=unreadable("is not a valid zip archive")),
-        Attack("returns_a_2048_image", f"median_filter returns a {BIG_SIDE}×{BIG_SIDE} image",
+        Attack("returns_a_2048_image", f"median_filter returns a {BIG_SIDE}×{BIG_SIDE} image (its page must stay "
+               "under 300 KB and say the picture is downsampled; no stored picture over 256 KiB)",
                with_solutions(convolution=median),
                expect=exercise_is("median_filter", "failed"), expect_out=small_reports),
-        Attack("bob~1", "named bob~1 (and wrong): must not share a file with bob_1",
+        Attack("bob~1", "named bob~1 (and wrong): its own feedback page and Gradescope result, not bob_1's",
                with_solutions(activations=activations("", WRONG_SIGMOID)),
                expect=same_as("control_wrong_sigmoid"), expect_out=own_page("bob~1", passed=False)),
-        Attack("bob_1", "named bob_1 (and right): must not share a file with bob~1",
+        Attack("bob_1", "named bob_1 (and right): its own feedback page and Gradescope result, not bob~1's",
                with_solutions(), expect=same_as("control_solution"), expect_out=own_page("bob_1", passed=True)),
-        Attack(HTML_NAME, "a name that is HTML", with_solutions(activations=activations("", WRONG_SIGMOID)),
+        Attack(HTML_NAME, "a name that is HTML (it must appear escaped on its page)",
+               with_solutions(activations=activations("", WRONG_SIGMOID)),
                expect=same_as("control_wrong_sigmoid"), expect_out=escaped_on_its_page(HTML_NAME)),
-        Attack("submitted", "a student folder called submitted (nbgrader's folder name)", with_solutions(),
-               expect=same_as("control_solution")),
+        Attack("submitted", "a student folder called submitted (nbgrader's folder name: the rest of the class "
+               "must still be graded)", with_solutions(), expect=same_as("control_solution")),
     ]
     for name in FORMULA_NAMES:
-        attacks.append(Attack(name, "a name that a spreadsheet runs as a formula", with_solutions(),
+        attacks.append(Attack(name, "a name that a spreadsheet runs as a formula (quoted in gradebook.csv and "
+                              "nbgrader_grades.csv)", with_solutions(),
                               expect=same_as("control_solution"), expect_out=no_formula_in_csv(name)))
     return attacks
