@@ -21,6 +21,7 @@ with a note saying how much was dropped), each picture at most
 `MAX_PICTURES` pictures per result.
 """
 
+import dataclasses
 import json
 import sqlite3
 import time
@@ -195,6 +196,9 @@ class Gradebook:
         Returns False (and changes nothing) if that content already has a result for
         this grader version.
         """
+        result = Result(result.submission, [dataclasses.replace(i, message=bounded_message(i.message))
+                                            for i in result.items], gradable=result.gradable)
+        images = bounded_pictures(images)
         with self.transaction():
             if self.has_result(content_hash, grader_version):
                 return False
@@ -205,12 +209,11 @@ class Gradebook:
             self.db.executemany(
                 "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(content_hash, grader_version, n, i.id, i.unit, i.exercise, i.score, i.max_score, i.status,
-                  i.visibility, json.dumps(bounded_message(i.message), ensure_ascii=False))
-                 for n, i in enumerate(result.items)])
+                  i.visibility, json.dumps(i.message, ensure_ascii=False)) for n, i in enumerate(result.items)])
             self.db.executemany(
                 "INSERT INTO images VALUES (?, ?, ?, ?, ?)",
                 [(content_hash, grader_version, item_id, kind, png)
-                 for item_id, pictures in bounded_pictures(images).items() for kind, png in pictures.items()])
+                 for item_id, pictures in (images or {}).items() for kind, png in pictures.items()])
         return True
 
     def result(self, content_hash, grader_version, name):
