@@ -6,6 +6,7 @@ OSC 52 clipboard writes, window titles, screen clears) and other control charact
 are removed, and it is printed as plain text, never as rich markup.
 """
 
+import dataclasses
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder import units as course_units
+from autograder.result import Result
 
 STATUS_TEXT = {
     "passed": ("通過", "passed", "green"),
@@ -56,10 +58,11 @@ def plain(text, style=None):
     return Text(clean(text), style=style or "")
 
 
-def _markup_free(text):
-    from rich.markup import escape
-
-    return escape(clean(text))
+def cleaned(result):
+    """A copy of ``result`` whose name and messages are `clean` (item ids and the rest
+    come from the graders). Print its messages with ``markup=False``."""
+    items = [dataclasses.replace(i, message={k: clean(v) for k, v in i.message.items()}) for i in result.items]
+    return Result(clean(result.submission), items, gradable=result.gradable)
 
 
 def status_label(status, lang):
@@ -75,6 +78,7 @@ def unit_title(unit, lang):
 
 def print_result(result, lang="zh-TW", console=None, details=True):
     """Per-unit item tables, the total, and every failed item's message."""
+    result = cleaned(result)  # what the student controls, without escape sequences
     console = console or Console()
     h = HEAD[lang]
     console.print(Text.assemble(plain(result.submission, "bold"),
@@ -98,8 +102,8 @@ def print_result(result, lang="zh-TW", console=None, details=True):
     if details and failed:
         console.rule(h["problems"])
         for item in failed:
-            console.print(f"[bold]{_markup_free(item.id)}[/bold] ({status_label(item.status, lang)})", highlight=False)
-            console.print(plain(item.message[lang]), highlight=False)
+            console.print(f"[bold]{item.id}[/bold] ({status_label(item.status, lang)})", highlight=False)
+            console.print(item.message[lang], markup=False, highlight=False)
             console.print()
 
 
