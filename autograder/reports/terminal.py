@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder import units as course_units
-from autograder.result import Result
 
 STATUS_TEXT = {
     "passed": ("通過", "passed", "green"),
@@ -61,6 +60,8 @@ def plain(text, style=None):
 def cleaned(result):
     """A copy of ``result`` whose name and messages are `clean` (item ids and the rest
     come from the graders). Print its messages with ``markup=False``."""
+    from autograder.result import Result
+
     items = [dataclasses.replace(i, message={k: clean(v) for k, v in i.message.items()}) for i in result.items]
     return Result(clean(result.submission), items, gradable=result.gradable)
 
