@@ -185,12 +185,7 @@ def render_images(result):
     """``{item_id: {"expected": png, "got": png}}`` for the image items of ``result``."""
     from autograder.reports import images
 
-    out = {}
-    for item in result.items:
-        pictures = images.pair(item.details)
-        if pictures:
-            out[item.id] = pictures
-    return out
+    return images.collect(result)
 
 
 def grade_stream(tasks, emit, engine_options, before_each=None):

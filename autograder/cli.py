@@ -112,7 +112,7 @@ def _print_batch(report, lang):
           f"({report.seconds:.1f} s)")
     print(f"feedback pages: {report.out / 'feedback'}/<student>.html   class summary: {report.out / 'summary.html'}")
     for student, reason in report.failed:
-        print(f"not graded: {student}: {reason}", file=sys.stderr)
+        print(f"not graded: {terminal.clean(student)}: {reason}", file=sys.stderr)
     for fault in report.faults:
         print(f"grader fault: {fault}", file=sys.stderr)
     for note in report.notes:

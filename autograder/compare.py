@@ -63,6 +63,17 @@ def _shape_text(shape):
     return "()" if shape == () else str(tuple(shape))
 
 
+def _image_details(expected, got):
+    """The report's pictures of an image item: at most ``MAX_SIDE`` elements a side are
+    kept (a returned 4096×4096 array is not held whole until the report is drawn)."""
+    from autograder.reports.images import preview
+
+    if got.ndim != 2 or got.size == 0:
+        return {"image": {"expected": expected, "got": got}}
+    small, shape = preview(got)
+    return {"image": {"expected": expected, "got": small, "shapes": {"got": shape}}}
+
+
 def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
     """Check that ``got`` equals ``expected`` within tolerance.
 
@@ -78,7 +89,8 @@ def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
         Tolerances; ``atol`` defaults to ``1e-6 · max|expected|``.
     image : bool, optional
         The value is an image: attach expected and returned arrays to the problem's
-        ``details`` so that reports can show them side by side.
+        ``details`` so that reports can show them side by side (a returned array is kept
+        at most 256 elements a side, `autograder.reports.images.preview`).
     part : str, optional
         Which part of a larger result this is (``"y_hat"``, ``"grads['W1']"``).
 
@@ -90,7 +102,7 @@ def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
     label = call if part is None else f"{call} → {part}"
     kind = messages.text("expected_number") if expected.ndim == 0 else messages.text("expected_array")
     arr = _as_real_array(got, label, kind)
-    details = {"image": {"expected": expected, "got": arr}} if image else {}
+    details = _image_details(expected, arr) if image else {}
     if arr.shape != expected.shape:
         raise Mismatch(
             messages.text("wrong_shape", call=label, expected=_shape_text(expected.shape), got=_shape_text(arr.shape)),

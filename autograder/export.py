@@ -12,20 +12,18 @@ the whole class):
                              names, timestamp, late penalty, the score of each graded cell
 
 Text cells of every CSV are neutralised against formula injection
-(`autograder.reports.nbgrader_csv.neutralise`).
+(`autograder.reports.safe_csv`).
 
 Every file is written to a temporary name and renamed, so a reader never sees half a file.
 """
 
-import csv
 import io
 import json
 import os
 from pathlib import Path
 
 from autograder import units as course_units
-from autograder.reports import feedback, gradescope, nbgrader_csv, summary
-from autograder.reports.nbgrader_csv import neutralise
+from autograder.reports import feedback, gradescope, nbgrader_csv, safe_csv, summary
 
 
 def _atomic_write(path, text):
@@ -47,14 +45,14 @@ def gradebook_csv(rows):
     results = [r for _s, _h, r in rows if r is not None]
     units = unit_columns(results)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv.writer(buffer)  # student names are the students' own text
     writer.writerow(["student", *units, "total", "max_score", "gradable", "content_hash"])
     for student, content_hash, result in rows:
         if result is None:
-            writer.writerow([neutralise(student), *[""] * len(units), "", "", "", content_hash[:16]])
+            writer.writerow([student, *[""] * len(units), "", "", "", content_hash[:16]])
             continue
         per_unit = result.units
-        writer.writerow([neutralise(student), *[f"{per_unit[u]['score']:g}" if u in per_unit else "" for u in units],
+        writer.writerow([student, *[f"{per_unit[u]['score']:g}" if u in per_unit else "" for u in units],
                          f"{result.score:g}", f"{result.max_score:g}", int(result.gradable), content_hash[:16]])
     return buffer.getvalue()
 

@@ -13,16 +13,26 @@ Tables
 ``images``      feedback pictures of image items (PNG), by item and kind
 ``students``    each student's latest submission: source path and content hash
 ``runs``        one row per batch run: when, what root, how it ended
+
+What one submission can make the gradebook hold is bounded whatever it returns or
+prints: each item's message at most `MAX_MESSAGE_CHARS` characters per language (cut
+with a note saying how much was dropped), each picture at most
+`autograder.reports.images.MAX_PNG_BYTES` (a larger blob is not stored), and at most
+`MAX_PICTURES` pictures per result.
 """
 
+import dataclasses
 import json
 import sqlite3
 import time
 from pathlib import Path
 
+from autograder.reports.images import MAX_PNG_BYTES
 from autograder.result import ItemResult, Result
 
 SCHEMA_VERSION = 1
+MAX_MESSAGE_CHARS = 20_000  # per item and language (printed output is cut well before this)
+MAX_PICTURES = 200  # per result: far more than the image items of the whole course
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,6 +86,33 @@ CREATE TABLE IF NOT EXISTS students (
     run_id INTEGER REFERENCES runs(id)
 );
 """
+
+
+def bounded_message(message, limit=MAX_MESSAGE_CHARS):
+    """``message`` (``{lang: text}``) with each text cut to at most ``limit`` characters.
+
+    A cut text ends with ``… (N more characters not stored)``, within the limit.
+    """
+    out = {}
+    for lang, text in (message.items() if isinstance(message, dict) else ()):
+        text = str(text)
+        if len(text) > limit:
+            keep = limit - 60  # the note is shorter than 60 characters
+            text = text[:keep] + f" … ({len(text) - keep} more characters not stored)"
+        out[lang] = text
+    return out
+
+
+def bounded_pictures(images):
+    """``{item_id: {kind: png}}`` without blobs over `MAX_PNG_BYTES` or that are not
+    bytes, and with at most `MAX_PICTURES` pictures in all."""
+    out, count = {}, 0
+    for item_id, pictures in (images or {}).items():
+        for kind, png in (pictures or {}).items():
+            if isinstance(png, (bytes, bytearray)) and len(png) <= MAX_PNG_BYTES and count < MAX_PICTURES:
+                out.setdefault(item_id, {})[kind] = bytes(png)
+                count += 1
+    return out
 
 
 def _now():
@@ -153,11 +190,15 @@ class Gradebook:
                                (content_hash, grader_version)).fetchone() is not None
 
     def record(self, content_hash, grader_version, result, images=None, run_id=None, seconds=None):
-        """Store ``result`` (and ``{item_id: {kind: png}}`` pictures) in one transaction.
+        """Store ``result`` (and ``{item_id: {kind: png}}`` pictures) in one transaction,
+        within the bounds of the module docstring.
 
         Returns False (and changes nothing) if that content already has a result for
         this grader version.
         """
+        result = Result(result.submission, [dataclasses.replace(i, message=bounded_message(i.message))
+                                            for i in result.items], gradable=result.gradable)
+        images = bounded_pictures(images)
         with self.transaction():
             if self.has_result(content_hash, grader_version):
                 return False

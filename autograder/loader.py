@@ -71,7 +71,15 @@ class LoadedSubmission:
 
 
 class UnreadableSubmission(Exception):
-    """Raised inside the loader; becomes ``LoadedSubmission.problem``."""
+    """Raised inside the loader; becomes ``LoadedSubmission.problem``.
+
+    ``reason`` is the catalog's message ``key`` filled with ``fields`` (zh-TW and
+    English); ``str()`` is the English text.
+    """
+
+    def __init__(self, key, **fields):
+        self.reason = messages.text(key, **fields)
+        super().__init__(self.reason["en"])
 
 
 def _wanted(name):
@@ -107,15 +115,24 @@ class _Collector:
         data = read(_limit_for(kind[0]))
         self.total += len(data)
         if self.total > MAX_TOTAL_BYTES:
-            raise UnreadableSubmission(f"the files add up to more than {MAX_TOTAL_BYTES // 2**20} MB")
+            raise UnreadableSubmission("intake_total_too_large", limit=MAX_TOTAL_BYTES // 2**20)
         self.found[name] = (depth, data)
 
 
 def _read_capped(stream, limit, name):
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UnreadableSubmission(f"{name} is larger than {limit // 2**20} MB")
+        raise UnreadableSubmission("intake_too_large", file=name, limit=limit // 2**20)
     return data
+
+
+def _read_file(path, limit):
+    try:
+        with path.open("rb") as stream:
+            return _read_capped(stream, limit, path.name)
+    except OSError as exc:
+        raise UnreadableSubmission("intake_cannot_read", file=path.name, detail=exc.strerror or type(exc).__name__) \
+            from None
 
 
 def _from_folder(folder, collector):
@@ -125,7 +142,7 @@ def _from_folder(folder, collector):
         try:
             entries = sorted(path.iterdir())
         except OSError as exc:
-            raise UnreadableSubmission(f"cannot list {path.name}: {exc.strerror}") from None
+            raise UnreadableSubmission("intake_cannot_read", file=path.name, detail=exc.strerror) from None
         for entry in entries:
             if entry.is_symlink():
                 continue
@@ -133,52 +150,67 @@ def _from_folder(folder, collector):
                 if not entry.name.startswith(".") and entry.name != "__MACOSX":
                     walk(entry, depth + 1)
             elif entry.is_file():
-                collector.offer(entry.name, depth, lambda limit, e=entry: _read_capped(e.open("rb"), limit, e.name))
+                collector.offer(entry.name, depth, lambda limit, e=entry: _read_file(e, limit))
 
     walk(folder, 0)
 
 
-def _safe_member(info):
+def _safe_member(info, archive_name):
     name = info.filename
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":"):
-        raise UnreadableSubmission(f"the archive has an unsafe path: {name[:100]!r}")
+        raise UnreadableSubmission("intake_zip_unsafe", file=archive_name, member=repr(name[:100]))
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         return None
     return path
 
 
-def _from_zip(data_or_path, collector):
+def _from_zip(data_or_path, collector, archive_name):
     try:
         archive = zipfile.ZipFile(data_or_path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableSubmission(f"not a valid zip archive ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, OSError, and what a forged header raises
+        raise UnreadableSubmission("intake_zip_invalid", file=archive_name, detail=_detail(exc)) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise UnreadableSubmission(f"the archive has more than {MAX_ENTRIES} entries")
+            raise UnreadableSubmission("intake_zip_entries", file=archive_name, limit=MAX_ENTRIES)
         for info in infos:
-            path = _safe_member(info)
+            path = _safe_member(info, archive_name)
             if path is None or info.is_dir() or "__MACOSX" in path.parts:
                 continue
             if any(p.startswith(".") for p in path.parts[:-1]):
                 continue
 
             def read(limit, info=info):
+                where = f"{archive_name}:{info.filename}"
+                if info.file_size > limit:  # what the header says; the bytes read are capped too
+                    raise UnreadableSubmission("intake_too_large", file=where, limit=limit // 2**20)
                 try:
                     with archive.open(info) as stream:
-                        return _read_capped(stream, limit, info.filename)
-                except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
-                    raise UnreadableSubmission(f"cannot read {info.filename!r} from the archive ({exc})") from None
+                        return _read_capped(stream, limit, where)
+                except UnreadableSubmission:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a damaged or forged member, whatever it raises
+                    raise UnreadableSubmission("intake_zip_member", file=archive_name, member=repr(info.filename),
+                                               detail=_detail(exc)) from None
 
             collector.offer(path.name, len(path.parts) - 1, read)
+
+
+def _detail(exc):
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def load(path, name=None):
     """Read the submission at ``path`` (a folder, a ``.zip``, a ``.py`` or an ``.ipynb``).
 
-    Never raises for a bad submission: the problem is recorded in the result.
+    Never raises for a bad submission: the problem is recorded in the result — for the
+    whole submission (``problem``: an archive that cannot be opened, an unsafe or
+    oversized member, a file that cannot be read) or for one unit (``units[unit]``: a
+    notebook that is not UTF-8, binary, not JSON, too deeply nested or malformed), in
+    zh-TW and English, naming the file and what is wrong with it.
 
     Returns
     -------
@@ -194,13 +226,17 @@ def load(path, name=None):
         if path.is_dir():
             _from_folder(path, collector)
         elif path.suffix == ".zip":
-            _from_zip(path, collector)
+            _from_zip(path, collector, path.name)
         elif path.is_file():
-            collector.offer(path.name, 0, lambda limit: _read_capped(path.open("rb"), limit, path.name))
+            collector.offer(path.name, 0, lambda limit: _read_file(path, limit))
         else:
-            raise UnreadableSubmission(f"{path} does not exist")
+            raise UnreadableSubmission("intake_cannot_read", file=path.name, detail="no such file or folder")
     except UnreadableSubmission as exc:
-        submission.problem = messages.text("unreadable", reason=str(exc))
+        submission.problem = messages.text("unreadable", reason=exc.reason)
+        return submission.finish()
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile file makes the reader raise, it stays this student's
+        submission.problem = messages.text("unreadable", reason=messages.text(
+            "intake_cannot_read", file=path.name, detail=_detail(exc)))
         return submission.finish()
 
     submission.raw = {name: data for name, (_depth, data) in collector.found.items()}
@@ -219,12 +255,14 @@ def load(path, name=None):
                 modules[unit] = notebook_source.module_source(unit, data).encode("utf-8")
                 submission.units[unit] = None
             except notebook_source.NotebookProblem as exc:
-                submission.units[unit] = messages.text("notebook_broken", file=filename, reason=str(exc))
+                submission.units[unit] = messages.text("notebook_broken", file=filename, reason=exc.reason)
+            except Exception as exc:  # noqa: BLE001 - a notebook no check foresaw: that unit only
+                submission.units[unit] = messages.text("notebook_broken", file=filename, reason=messages.text(
+                    "intake_not_json", detail=_detail(exc)))
     for unit, data in modules.items():
         submission.files[f"{unit}.py"] = data
     if not submission.files and not submission.units:
-        submission.problem = messages.text(
-            "unreadable", reason="no course files were found (convolution.py, …, or the assignment notebooks)")
+        submission.problem = messages.text("unreadable", reason=messages.text("intake_no_course_files"))
     return submission.finish()
 
 

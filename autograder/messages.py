@@ -157,6 +157,67 @@ CATALOG = {
         "筆記本 {file} 無法讀取：{reason}",
         "The notebook {file} could not be read: {reason}",
     ),
+    # Why a file cannot be read (the {reason} of "unreadable" and "notebook_broken").
+    "intake_not_utf8": (
+        "它不是 UTF-8 文字（第 {position} 個位元組是 {byte}）：請用 UTF-8 存檔",
+        "it is not UTF-8 text (byte {byte} at position {position}): save it as UTF-8",
+    ),
+    "intake_binary": (
+        "它是二進位檔（{kind}），不是筆記本：請繳交 Jupyter 存的 .ipynb 檔",
+        "it is a binary file ({kind}), not a notebook: hand in the .ipynb file Jupyter saved",
+    ),
+    "intake_not_json": (
+        "它不是有效的 JSON（{detail}）：檔案可能壞了，請在 Jupyter 裡重新存檔",
+        "it is not valid JSON ({detail}): the file may be damaged; save it again from Jupyter",
+    ),
+    "intake_too_deep": (
+        "它的 JSON 巢狀超過 {limit} 層，Jupyter 存的筆記本不會這樣",
+        "its JSON nests more than {limit} levels deep, which no notebook Jupyter saves does",
+    ),
+    "intake_no_cells": (
+        "裡面沒有儲存格清單（\"cells\" 應該是一個清單）：這不是 Jupyter 筆記本",
+        "it has no list of cells (\"cells\" should be a list): it is not a Jupyter notebook",
+    ),
+    "intake_bad_cell": (
+        "第 {n} 個儲存格的 {field} 應該是{want}，但它是 {got}",
+        "in cell {n}, {field} should be {want}, but it is {got}",
+    ),
+    "intake_no_answers": (
+        "找不到 {unit} 的任何作答儲存格（依 grade_id）：是不是換成了別的筆記本？",
+        "none of the answer cells of {unit} were found (by grade_id): was the notebook replaced?",
+    ),
+    "intake_zip_invalid": (
+        "{file} 不是有效的 zip 壓縮檔（{detail}）",
+        "{file} is not a valid zip archive ({detail})",
+    ),
+    "intake_zip_unsafe": (
+        "{file} 裡有不安全的路徑 {member}（絕對路徑或含 ..）：這個壓縮檔不會被打開",
+        "{file} has an unsafe path {member} (absolute, or with ..): the archive is not unpacked",
+    ),
+    "intake_zip_entries": (
+        "{file} 裡有超過 {limit} 個項目",
+        "{file} has more than {limit} entries",
+    ),
+    "intake_zip_member": (
+        "無法從壓縮檔 {file} 讀出 {member}（{detail}）",
+        "{member} cannot be read from the archive {file} ({detail})",
+    ),
+    "intake_too_large": (
+        "{file} 大於 {limit} MB",
+        "{file} is larger than {limit} MB",
+    ),
+    "intake_total_too_large": (
+        "課程檔案加起來超過 {limit} MB",
+        "the course files add up to more than {limit} MB",
+    ),
+    "intake_cannot_read": (
+        "無法讀取 {file}（{detail}）",
+        "{file} cannot be read ({detail})",
+    ),
+    "intake_no_course_files": (
+        "找不到任何課程檔案（convolution.py …，或作業的筆記本）",
+        "no course files were found (convolution.py, …, or the assignment notebooks)",
+    ),
     "expected_array": ("一個 NumPy 陣列", "a NumPy array"),
     "expected_number": ("一個數字", "a number"),
     "expected_dict": ("一個 dict", "a dict"),
@@ -180,6 +241,10 @@ CATALOG = {
     "page_picture_none": (
         "回傳的值不是二維陣列，無法畫成圖。",
         "What came back is not a 2-D array, so it cannot be drawn.",
+    ),
+    "page_picture_downsampled": (
+        "由 {height}×{width} 縮小顯示（每 {step} 列、每 {step} 行取一個）。",
+        "Shown downsampled from {height}×{width} (every {step}th row and column).",
     ),
     "page_pictures_note": (
         "兩張圖使用同一個灰階範圍（應得結果的最小值到最大值），所以亮度不同就代表數值不同。",

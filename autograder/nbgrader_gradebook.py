@@ -34,7 +34,6 @@ the course. Items of an exercise without a graded cell (the trained model file o
 5) cannot be shown by nbgrader; a note says so.
 """
 
-import csv
 import io
 import shutil
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from pathlib import Path
 
 from autograder import messages
 from autograder import units as course_units
-from autograder.reports.nbgrader_csv import neutralise
+from autograder.reports import safe_csv
 
 CONFIG_FILE = "nbgrader_config.py"
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")  # what release_feedback reads
@@ -325,10 +324,10 @@ def _write_grades(root, rows, lang, feedback):
 # ----------------------------------------------------------------------------- exports
 def _csv(header, rows):
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow(row)
     return buffer.getvalue()
 
 

@@ -13,6 +13,7 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from html.parser import HTMLParser
 
 import numpy as np
@@ -240,13 +241,17 @@ def test_write_feedback_writes_pages_and_pictures_atomically(graded, tmp_path):
 # --- file names ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, expected", [
-    ("王小明", "王小明"), ("a/b", "a_b"), ("..", None), (".", None), ("", None), ("con:1", "con_1"),
-    ("con", None), ("José García", "José_García"), ("s-01_x.v2", "s-01_x.v2"), ("a\\b\x00c", "a_b_c"),
-    ("../../etc/passwd", None), ("名字。", None),
+    ("王小明", "王小明"), ("a/b", "a_b~"), ("..", "_~"), (".", "_~"), ("", "_~"), ("con:1", "con_1~"),
+    ("con", "_con~"), ("José García", "José_García~"), ("s-01_x.v2", "s-01_x.v2"), ("a\\b\x00c", "a_b_c~"),
+    ("../../etc/passwd", "__.._etc_passwd~"), ("名字。", "名字_~"), ("bob_1", "bob_1"), ("bob~1", "bob_1~"),
+    ("Bob", "Bob~"),
 ])
 def test_safe_filename(name, expected):
+    """A name comes out as itself, or as a slug plus ``~`` and a hash of the name."""
     safe = safe_filename(name)
-    if expected is not None:
+    if expected.endswith("~"):
+        assert re.fullmatch(re.escape(expected) + "[0-9a-f]{10}", safe), safe
+    else:
         assert safe == expected
     assert safe and safe not in (".", "..") and not safe.startswith(".")
     assert not set(safe) & set('/\\:*?"<>|\x00') and safe == safe.strip()
@@ -257,6 +262,29 @@ def test_safe_filename_of_long_names_is_short_and_distinct():
     a, b = "王" * 200 + "甲", "王" * 200 + "乙"
     assert safe_filename(a) != safe_filename(b)
     assert max(len(safe_filename(n).encode()) for n in (a, b)) <= 120
+
+
+@pytest.mark.parametrize("names", [
+    ("bob~1", "bob_1", "bob 1", "bob/1", "bob:1", "bob?1", "bob\t1"),
+    ("Bob", "bob", "BOB"),
+    ("Jos\u00e9", "Jose\u0301"),  # NFC and NFD: macOS stores both as one file name
+    ("con", "_con", "CON"),
+])
+def test_distinct_students_get_distinct_files_even_where_case_does_not_count(names):
+    files = [safe_filename(n) for n in names]
+    assert len({f.casefold() for f in files}) == len(names), files
+    assert len({unicodedata.normalize("NFD", f).casefold() for f in files}) == len(names), files
+
+
+def test_two_students_whose_names_differ_only_in_punctuation_keep_their_own_pages(tmp_path):
+    for name in ("bob~1", "bob_1"):
+        item = ItemResult("activations.sigmoid_values", "activations", "sigmoid", 0.0, 4.0, "failed", "public",
+                          {"zh-TW": f"{name} 的訊息", "en": f"message of {name}"})
+        write_feedback(Result(name, [item]), {}, tmp_path, "en")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.html")}
+    assert len(pages) == 2
+    assert "message of bob~1" in pages[safe_filename("bob~1") + ".html"]
+    assert "message of bob_1" in pages["bob_1.html"] and "bob~1" not in pages["bob_1.html"]
 
 
 # --- class summary ---------------------------------------------------------------------

@@ -13,7 +13,8 @@ called. Wording comes from `autograder.messages` and from the terminal report
 terminal, the page and the Markdown say the same thing.
 
 `write_feedback` writes ``<safe name>.html``, ``<safe name>.md`` and the Markdown's
-pictures under ``img/<safe name>/``, each file atomically.
+pictures under ``img/<safe name>/``, each file atomically; `safe_filename` never maps
+two students to one name.
 """
 
 import base64
@@ -138,6 +139,8 @@ pre.msg.other { background: #fafbfc; color: #656d76; font-size: 12px; border-sty
 .pictures img { display: block; max-width: 100%; height: auto; image-rendering: pixelated;
   image-rendering: crisp-edges; background: repeating-conic-gradient(#eee 0% 25%, #fff 0% 50%) 50% / 12px 12px; }
 .pictures figcaption { margin-top: 6px; font-size: 13px; font-weight: 600; }
+.pictures figcaption .downsampled { display: block; max-width: 180px; margin: 2px auto 0; font-weight: 400;
+  font-size: 12px; color: #57606a; }
 .pictures .none { display: flex; align-items: center; justify-content: center; width: 160px; height: 160px;
   padding: 10px; color: #656d76; font-size: 12px; background: #f6f8fa; }
 .note { margin: 0 0 6px; color: #656d76; font-size: 12px; }
@@ -210,41 +213,39 @@ def _png_size(data):
     return None
 
 
-def collect_images(result):
-    """``{item_id: {"expected": png, "got": png}}`` for the items whose details hold images.
-
-    Uses `autograder.reports.images.pair`; ``got`` is absent when what came back cannot
-    be drawn. Items without pictures are left out.
-    """
-    out = {}
-    for item in result.items:
-        pictures = report_images.pair(getattr(item, "details", None))
-        if pictures:
-            out[item.id] = pictures
-    return out
+collect_images = report_images.collect  # the one renderer of pictures, also used by `batch`
 
 
 # --- file names and atomic writes ----------------------------------------------------
 
 def safe_filename(name):
-    """``name`` as a file name that is safe on Linux, macOS and Windows.
+    """``name`` as a file name that is safe on Linux, macOS and Windows, and that no
+    other name maps to.
 
     Letters, digits and combining marks of any script (``王小明``, ``José``) are kept,
     as are ``-``, ``_`` and ``.``; every other run of characters (``/``, ``:``, spaces,
-    control characters, punctuation) becomes one ``_``. The result is never empty,
-    never ``.`` or ``..``, never starts with a dot (no hidden files), never ends with a
-    dot or is a reserved Windows device name (``con`` → ``_con``), and is at most 120
-    UTF-8 bytes (a longer name is cut and gets a short hash of the whole name, so two
-    long names that share a beginning still differ).
+    ``~``, control characters, punctuation) becomes one ``_``. The result is never
+    empty, never ``.`` or ``..``, never starts with a dot (no hidden files), never ends
+    with a dot or is a reserved Windows device name (``con`` → ``_con``), and is at
+    most 120 UTF-8 bytes.
+
+    A name that comes out unchanged is its own file name. Any other name — changed
+    above, cut for length, not in NFC, or holding capitals (macOS and Windows do not
+    tell ``Bob`` from ``bob``) — gets ``~`` and ten hex digits of the SHA-256 of the
+    name as given. An unchanged name never holds a ``~``, so ``bob~1`` and ``bob_1``
+    (``bob_1~…`` and ``bob_1``), or ``Bob`` and ``bob``, never share a file.
 
     Examples
     --------
-    >>> safe_filename("王小明"), safe_filename("a/b"), safe_filename(".."), safe_filename("")
-    ('王小明', 'a_b', '_', '_')
-    >>> safe_filename("con:1"), safe_filename("con")
-    ('con_1', '_con')
+    >>> safe_filename("王小明"), safe_filename("s-01_x.v2")
+    ('王小明', 's-01_x.v2')
+    >>> safe_filename("bob_1"), safe_filename("bob~1")
+    ('bob_1', 'bob_1~495d3378af')
+    >>> safe_filename(".."), safe_filename("con"), safe_filename("Bob")
+    ('_~5ec1f7e700', '_con~1143da2bc5', 'Bob~cd9fb1e148')
     """
-    text = unicodedata.normalize("NFC", str(name))
+    given = str(name)
+    text = unicodedata.normalize("NFC", given)
     out = []
     for ch in text:
         keep = ch in "-_." or (unicodedata.category(ch)[0] in "LNM" and ch.isprintable())
@@ -255,13 +256,14 @@ def safe_filename(name):
     safe = "".join(out)
     safe = re.sub(r"^\.+", "_", safe)  # no hidden files, no "." or ".."
     safe = re.sub(r"\.+$", "_", safe) if safe.strip(".") else "_"  # Windows drops trailing dots
-    if len(safe.encode("utf-8")) > _MAX_NAME_BYTES:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        cut = safe.encode("utf-8")[: _MAX_NAME_BYTES - 11].decode("utf-8", "ignore")
-        safe = f"{cut}-{digest}"
+    safe = safe or "_"
     if safe.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
         safe = "_" + safe
-    return safe or "_"
+    if safe != given or given != given.casefold() or len(safe.encode("utf-8")) > _MAX_NAME_BYTES:
+        digest = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        cut = safe.encode("utf-8")[: _MAX_NAME_BYTES - 11].decode("utf-8", "ignore")
+        safe = f"{cut}~{digest}"
+    return safe
 
 
 def atomic_write(path, data):
@@ -348,6 +350,15 @@ def _html_unit(unit, items, totals, lang, other):
     )
 
 
+def _downsampled_note(png):
+    """The catalog's "shown downsampled from H×W" for a picture of a large array, or ``None``."""
+    shape = report_images.source_shape(png)
+    if shape is None:
+        return None
+    step = max(1, -(-max(shape) // report_images.MAX_SIDE))
+    return messages.text("page_picture_downsampled", height=shape[0], width=shape[1], step=step)
+
+
 def _html_pictures(pictures, lang, other):
     figures = []
     for key, caption in (("expected", "page_picture_expected"), ("got", "page_picture_got")):
@@ -359,6 +370,10 @@ def _html_pictures(pictures, lang, other):
             dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
             src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
             body = f'<img src="{src}"{dims} alt="{_e(_t(caption, lang))}">'
+            downsampled = _downsampled_note(data)
+            if downsampled:
+                label += (f'<span class="downsampled">{_e(downsampled[lang])}</span>'
+                          f'<span class="downsampled other" lang="{HTML_LANG[other]}">{_e(downsampled[other])}</span>')
         else:
             body = f'<div class="none">{_e(_t("page_picture_none", lang))}</div>'
         figures.append(f'<figure class="picture-{key}">{body}<figcaption>{label}</figcaption></figure>')
@@ -488,7 +503,7 @@ def _md_link(path):
     return quote(str(path).replace(os.sep, "/"), safe="/-_.~")
 
 
-def render_markdown(result, image_links=None, lang="zh-TW"):
+def render_markdown(result, image_links=None, lang="zh-TW", images=None):
     """One student's feedback as Markdown (GitHub-flavoured tables and fenced blocks).
 
     Parameters
@@ -497,6 +512,9 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
     image_links : dict, optional
         ``{item_id: {"expected": "relative/path.png", "got": ...}}``; ``got`` may be absent.
     lang : {"zh-TW", "en"}
+    images : dict, optional
+        The pictures' PNG bytes (as for `render_html`), read only to say which of them
+        are shown downsampled.
 
     Returns
     -------
@@ -507,6 +525,7 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
     _check_lang(lang)
     other = _other(lang)
     image_links = image_links or {}
+    pictures_of = images or {}
     h = HEAD[lang]
     out = [
         f"# {_md_text(_t('page_title', lang, name=result.submission))}",
@@ -569,6 +588,12 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
                     "| :---: | :---: |",
                     f"| ![{_md_text(exp)}]({_md_link(links['expected'])}) | {got_cell} |",
                     "",
+                ]
+                for key, caption in (("expected", exp), ("got", got)):
+                    note = _downsampled_note(pictures_of.get(item.id, {}).get(key) or b"")
+                    if note:
+                        out += [f"*{_md_text(caption)}: {_md_text(note[lang])} {_md_text(note[other])}*", ""]
+                out += [
                     f"*{_md_text(_t('page_pictures_note', lang))}*",
                     "",
                 ]
@@ -632,5 +657,5 @@ def write_feedback(result, images, out_dir, lang="zh-TW"):
                 old.unlink()
 
     html_path = atomic_write(out_dir / f"{name}.html", render_html(result, images, lang))
-    md_path = atomic_write(out_dir / f"{name}.md", render_markdown(result, links, lang))
+    md_path = atomic_write(out_dir / f"{name}.md", render_markdown(result, links, lang, images))
     return html_path, md_path

@@ -7,38 +7,28 @@ that unit. This is the export of a class graded from folders or zips; for an nbg
 course the same columns come from nbgrader's own gradebook, with names, timestamps and
 late penalties (`autograder.nbgrader_gradebook.exports`).
 
-Every CSV the grader writes passes its text cells through `neutralise`.
+Every CSV the grader writes passes its cells through `autograder.reports.safe_csv`.
 """
 
-import csv
 import io
 
 from autograder import units as course_units
+from autograder.reports import safe_csv
 
 COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
            "late_submission_penalty", "score", "max_score")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A CSV cell a spreadsheet will not run as a formula (OWASP, CSV injection): text
-    that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-    leading ``'``. Anything that is not text is returned as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def grades_csv(results):
     """CSV text for the `autograder.result.Result` list ``results``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv.writer(buffer)
     writer.writerow(COLUMNS)
     for unit in course_units.UNITS:
         for result in results:
             scores = result.units.get(unit.name)
             if scores is None:
                 continue
-            writer.writerow([unit.assignment, "", "", neutralise(result.submission), "", "", "",
+            writer.writerow([unit.assignment, "", "", result.submission, "", "", "",
                              f"{scores['score']:g}", "0", f"{scores['score']:g}", f"{scores['max_score']:g}"])
     return buffer.getvalue()

@@ -59,6 +59,7 @@ class Attack:
     expect: object = None
     needs_namespaces: bool = False
     host_paths: tuple = ()  # files the attack tries to create on the host: must not exist after
+    expect_out: object = None  # expect_out(result, out_dir): checks of the batch's files, when given
 
 
 def with_solutions(**modules):

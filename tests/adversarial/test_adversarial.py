@@ -14,7 +14,14 @@ import pytest
 
 from autograder import batch, engine, isolation, loader, paths
 
-from attacks import CONTROLS, SENTINEL_ENV, SENTINEL_VALUE, UNITS, build_attacks
+import report_attacks
+from attacks import CONTROLS, SENTINEL_ENV, SENTINEL_VALUE, UNITS
+from attacks import build_attacks as sandbox_attacks
+
+
+def build_attacks(host_tmp):
+    """Every attack: on the sandbox (`attacks`), and on intake and reports (`report_attacks`)."""
+    return sandbox_attacks(host_tmp) + report_attacks.build(host_tmp)
 
 TABLE = paths.COURSE_ROOT / "docs" / "attack-outcomes.md"
 NAMESPACES = isolation.bwrap_works()
@@ -108,8 +115,10 @@ def test_attack_outcome(graded, attacks, index):
     reason = _skip_reason(attack)
     if reason:
         pytest.skip(f"{attack.name}: {reason}")
-    results, _report, _root = graded
+    results, report, _root = graded
     attack.expect(results[attack.name], results)
+    if attack.expect_out is not None:
+        attack.expect_out(results[attack.name], report.out)
     for path in attack.host_paths:
         assert not os.path.exists(path), f"{attack.name} created {path} on the host"
 
