@@ -25,6 +25,8 @@ class Unit:
         Constants that ship in the stub and are not graded.
     needs_tensorflow : bool
         Whether grading needs TensorFlow (only the CNN unit).
+    numpy_only : tuple of str
+        Exercises of a TensorFlow unit that are written and graded with NumPy alone.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Unit:
     exercises: tuple
     given: tuple = ()
     needs_tensorflow: bool = False
+    numpy_only: tuple = ()
 
     @property
     def filename(self):
@@ -134,6 +137,7 @@ UNITS = (
         ),
         given=("CLASS_NAMES",),
         needs_tensorflow=True,
+        numpy_only=("resize_bilinear", "top_k_accuracy"),
     ),
 )
 
