@@ -203,6 +203,57 @@ MUTANTS = [
         # A float64 w is changed in place: the purity items and everything that checks it.
         _ids("optimizers", "gd_step_is_pure", "gd_epoch_linear_regression", "optimize_gd_bowl"),
     ),
+    Mutant(
+        "bilateral_not_normalised", "convolution",
+        "    return (weights * windows).sum(axis=(-2, -1)) / weights.sum(axis=(-2, -1))\n",
+        "    return (weights * windows).sum(axis=(-2, -1))\n",
+        _ids("convolution", "bilateral_filter_keeps_a_step_edge", "bilateral_filter_picture",
+             "bilateral_filter_sigmas_and_sizes"),
+    ),
+    Mutant(
+        "bilateral_range_weight_only", "convolution",
+        "    weights = spatial * np.exp(",
+        "    weights = np.exp(",
+        # A noiseless step stays a step without the distance factor: only the other items see it.
+        _ids("convolution", "bilateral_filter_picture", "bilateral_filter_sigmas_and_sizes"),
+    ),
+]
+
+
+# Mistakes in unit 5's NumPy-only exercises, graded with
+# ``Engine(units=["cifar10_cnn"], exercises=units.get("cifar10_cnn").numpy_only)``: no
+# TensorFlow needed. Kept apart from MUTANTS, whose classes are graded on units 1–4.
+CNN_NUMPY_MUTANTS = [
+    Mutant(
+        "resize_align_corners", "cifar10_cnn",
+        "        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)\n",
+        "        pos = np.arange(n_out) * ((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)  # corners on corners\n",
+        _ids("cifar10_cnn", "resize_bilinear_small_grid", "resize_bilinear_colour_photo_down_to_32",
+             "resize_bilinear_uneven_ratios"),
+    ),
+    Mutant(
+        "resize_top_left_corners", "cifar10_cnn",
+        "        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)\n",
+        "        pos = np.clip(np.arange(n_out) * n_in / n_out, 0, n_in - 1)  # scales the corners, not the centres\n",
+        _ids("cifar10_cnn", "resize_bilinear_small_grid", "resize_bilinear_colour_photo_down_to_32",
+             "resize_bilinear_uneven_ratios"),
+    ),
+    Mutant(
+        "top_k_argsort_drops_ties", "cifar10_cnn",
+        "    higher = (probs > true_score[:, None]).sum(axis=1)  # classes that beat the true one\n"
+        "    return float(np.mean(higher < k))\n",
+        "    top = np.argsort(-probs, axis=1, kind=\"stable\")[:, :k]\n"
+        "    return float(np.mean((top == y_true[:, None]).any(axis=1)))\n",
+        # Continuous scores never tie: only the item with ties sees it.
+        _ids("cifar10_cnn", "top_k_accuracy_ties_count_as_in"),
+    ),
+    Mutant(
+        "top_k_lowest_scores", "cifar10_cnn",
+        "    higher = (probs > true_score[:, None]).sum(axis=1)  # classes that beat the true one\n",
+        "    higher = (probs < true_score[:, None]).sum(axis=1)  # sorted the wrong way round\n",
+        _ids("cifar10_cnn", "top_k_accuracy_top1_and_top5", "top_k_accuracy_ties_count_as_in",
+             "top_k_accuracy_one_hot_labels"),
+    ),
 ]
 
 

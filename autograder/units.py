@@ -25,6 +25,8 @@ class Unit:
         Constants that ship in the stub and are not graded.
     needs_tensorflow : bool
         Whether grading needs TensorFlow (only the CNN unit).
+    numpy_only : tuple of str
+        Exercises of a TensorFlow unit that are written and graded with NumPy alone.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Unit:
     exercises: tuple
     given: tuple = ()
     needs_tensorflow: bool = False
+    numpy_only: tuple = ()
 
     @property
     def filename(self):
@@ -62,6 +65,7 @@ UNITS = (
             "average_kernel",
             "gaussian_kernel",
             "median_filter",
+            "bilateral_filter",
             "sobel_magnitude",
             "sharpen",
         ),
@@ -122,15 +126,18 @@ UNITS = (
         {"zh-TW": "Keras CIFAR-10 卷積網路", "en": "A Keras CNN for CIFAR-10"},
         (
             "preprocess",
+            "resize_bilinear",
             "build_dnn",
             "build_cnn",
             "build_augmentation",
+            "top_k_accuracy",
             "build_transfer_model",
             "train",
             "cifar10_cnn.keras",
         ),
         given=("CLASS_NAMES",),
         needs_tensorflow=True,
+        numpy_only=("resize_bilinear", "top_k_accuracy"),
     ),
 )
 

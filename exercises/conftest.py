@@ -157,6 +157,26 @@ def close():
     return check
 
 
+@pytest.fixture
+def rejects():
+    """``rejects(call, function, *args, **kwargs)``：不合理的參數要 raise ValueError。
+
+    Bad arguments must raise ``ValueError``; any other outcome fails with a message in
+    zh-TW and English (``NotImplementedError`` still reads "not written yet").
+    """
+
+    def check(call, function, *args, **kwargs):
+        __tracebackhide__ = True
+        try:
+            function(*args, **kwargs)
+        except ValueError:
+            return
+        pytest.fail(f"{call} 應該 raise ValueError（參數不合理）/ should raise ValueError (bad arguments)",
+                    pytrace=False)
+
+    return check
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -370,6 +370,57 @@ def median_filter(image, size=3):
     raise NotImplementedError()
 
 
+def bilateral_filter(image, size=5, sigma_space=1.0, sigma_range=0.1):
+    """雙邊濾波（valid）：保留邊緣的平滑 — the bilateral filter (valid windows).
+
+    每個視窗的中心 ``c`` 與視窗裡的每個像素 ``p`` 給一個權重，由兩個高斯相乘：
+    距離愈遠、亮度差愈大，權重就愈小：
+    Each pixel ``p`` of the window around the centre ``c`` gets a weight, the product
+    of two Gaussians — one of the distance, one of the difference in brightness::
+
+        w(p) = exp(−|p − c|² / (2·sigma_space²)) · exp(−(I(p) − I(c))² / (2·sigma_range²))
+        輸出 output = Σ w(p)·I(p) / Σ w(p)
+
+    ``|p − c|`` 用視窗內的整數格點 ``−(size//2) … size//2`` 計算（與 `gaussian_kernel`
+    相同）。邊緣兩側亮度差很大，對面的像素權重幾乎是 0，所以邊緣不會被抹平；
+    ``sigma_range`` 很大時第二個因子都是 1，結果就是高斯模糊。
+    ``|p − c|`` is measured on the window's integer grid, as in `gaussian_kernel`.
+    Across an edge the brightness differs a lot, so the far side gets almost no weight
+    and the edge survives; a huge ``sigma_range`` makes the second factor 1, and the
+    result is the Gaussian blur.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+        灰階影像（任何數值範圍；``sigma_range`` 與它用同一個單位）。
+        A grayscale image; ``sigma_range`` is in the same units as its values.
+    size : int, optional
+        視窗邊長，正奇數，不大於影像。Window side, a positive odd integer.
+    sigma_space : float, optional
+        空間高斯的標準差（像素），正數。Spatial standard deviation in pixels, positive.
+    sigma_range : float, optional
+        亮度高斯的標準差（與影像同單位），正數。Range standard deviation, positive.
+
+    Returns
+    -------
+    ndarray of float64, shape (H − size + 1, W − size + 1)
+
+    Raises
+    ------
+    ValueError
+        維度不對、``size`` 不是正奇數或比影像大、``sigma`` 不是正數。
+        Not 2-D, ``size`` not a positive odd integer or larger than the image, or a
+        ``sigma`` that is not positive.
+
+    Examples
+    --------
+    >>> step = np.repeat([[0.0] * 4 + [1.0] * 4], 5, axis=0)   # (5, 8): 左暗右亮 dark | bright
+    >>> bilateral_filter(step, size=3, sigma_range=0.1).round(3)[0]
+    array([0., 0., 0., 1., 1., 1.])
+    """
+    # 請在這裡寫你的程式 — YOUR CODE HERE
+    raise NotImplementedError()
+
 def sobel_magnitude(image):
     """Sobel 邊緣強度 — the Sobel gradient magnitude (valid).
 

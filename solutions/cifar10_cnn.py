@@ -4,12 +4,14 @@ CIFAR-10 有 60,000 張 32×32 的彩色圖片，分成 10 類；標籤是 0–9
 CIFAR-10 holds 60,000 colour images of 32×32 pixels in 10 classes; labels are the
 integers 0–9.
 
-本單元用 Keras 3（TensorFlow 後端）。This unit uses Keras 3 on TensorFlow.
+本單元用 Keras 3（TensorFlow 後端）。Keras 只在需要它的函式裡才匯入，所以
+`resize_bilinear` 與 `top_k_accuracy`（只用 NumPy）在沒有 TensorFlow 的電腦上也能用。
+This unit uses Keras 3 on TensorFlow. Keras is imported inside the functions that
+need it, so `resize_bilinear` and `top_k_accuracy` (NumPy only) work on a machine
+without TensorFlow.
 """
 
 import numpy as np
-import keras
-from keras import layers
 
 CLASS_NAMES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 """類別名稱，索引就是標籤（已給定，不計分）— the class names; the index is the label (given)."""
@@ -51,6 +53,77 @@ def preprocess(x, y):
     ### END SOLUTION
 
 
+def resize_bilinear(image, height, width):
+    """雙線性插值縮放影像 — resize an image by bilinear interpolation.
+
+    投影片「影像大小不同」：網路的輸入大小是固定的，所以每張影像都要先縮放到同一個
+    大小。輸出像素 ``(i, j)`` 的中心對回原圖的位置（半像素中心，half-pixel centres）::
+
+        y = (i + 0.5) · H / height − 0.5,   x = (j + 0.5) · W / width − 0.5
+
+    夾在 ``[0, H − 1]``、``[0, W − 1]`` 之內，再用最近的四個像素做雙線性插值（先沿
+    x、再沿 y 做線性內插）。這就是 ``tf.image.resize(method="bilinear",
+    antialias=False)`` 與 ``keras.layers.Resizing`` 的算法。只用 NumPy。
+    The slides' "影像大小不同": a network takes one input size, so every image is
+    first brought to it. Output pixel ``(i, j)`` samples the source at the position
+    above (half-pixel centres), clamped to the image, interpolated linearly between
+    its four neighbours — what ``tf.image.resize(method="bilinear", antialias=False)``
+    and ``keras.layers.Resizing`` compute. NumPy only.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, C)
+        任何數值型別（例如 uint8 0–255）。Any numeric dtype (uint8 0–255, say).
+    height, width : int
+        輸出的高與寬，正整數。The output size, positive integers.
+
+    Returns
+    -------
+    ndarray of float64, shape (height, width) or (height, width, C)
+        不四捨五入、不裁切。Neither rounded nor clipped.
+
+    Raises
+    ------
+    ValueError
+        影像不是 2-D 或 3-D、是空的，或 ``height`` / ``width`` 不是正整數。
+        The image is not 2-D or 3-D or is empty, or ``height`` / ``width`` is not a
+        positive integer.
+
+    Examples
+    --------
+    >>> resize_bilinear(np.array([[0.0, 4.0], [8.0, 12.0]]), 4, 4)
+    array([[ 0.,  1.,  3.,  4.],
+           [ 2.,  3.,  5.,  6.],
+           [ 6.,  7.,  9., 10.],
+           [ 8.,  9., 11., 12.]])
+    """
+    ### BEGIN SOLUTION
+    image = np.asarray(image, dtype=np.float64)
+    if image.ndim not in (2, 3) or image.shape[0] == 0 or image.shape[1] == 0:
+        raise ValueError(f"image must be (H, W) or (H, W, C) and not empty, got shape {image.shape}")
+    for name, value in (("height", height), ("width", width)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    h, w = image.shape[:2]
+
+    def sample_points(n_out, n_in):
+        # Where each output row (column) falls in the source, and its two neighbours.
+        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+        low = np.floor(pos).astype(np.int64)
+        high = np.minimum(low + 1, n_in - 1)
+        return low, high, pos - low
+
+    y0, y1, wy = sample_points(height, h)
+    x0, x1, wx = sample_points(width, w)
+    if image.ndim == 3:
+        wy, wx = wy[:, None, None], wx[None, :, None]
+    else:
+        wy, wx = wy[:, None], wx[None, :]
+    top = image[y0][:, x0] * (1 - wx) + image[y0][:, x1] * wx
+    bottom = image[y1][:, x0] * (1 - wx) + image[y1][:, x1] * wx
+    return top * (1 - wy) + bottom * wy
+    ### END SOLUTION
+
 def build_dnn(input_shape=(32, 32, 3), num_classes=10):
     """投影片的「DNN with cifar10」：攤平後接全連接層，沒有卷積 — a flat DNN.
 
@@ -66,6 +139,9 @@ def build_dnn(input_shape=(32, 32, 3), num_classes=10):
     keras.Model
         已編譯。Compiled.
     """
+    import keras
+    from keras import layers
+
     ### BEGIN SOLUTION
     model = keras.Sequential(
         [
@@ -99,6 +175,9 @@ def build_cnn(input_shape=(32, 32, 3), num_classes=10):
     keras.Model
         已編譯。Compiled.
     """
+    import keras
+    from keras import layers
+
     ### BEGIN SOLUTION
     def block(filters, pool=True):
         # Conv → MaxPool → BatchNorm → ReLU: pooling right after the convolution leaves
@@ -143,6 +222,9 @@ def build_augmentation():
     -------
     keras.Sequential
     """
+    import keras
+    from keras import layers
+
     ### BEGIN SOLUTION
     # Shifts of up to 4 pixels (0.125 × 32) each way; "nearest" keeps them whole pixels,
     # so the picture is moved, not blurred by interpolation.
@@ -155,6 +237,70 @@ def build_augmentation():
     )
     ### END SOLUTION
 
+
+def top_k_accuracy(y_true, probs, k=5):
+    """Top-k 正確率：正確類別在分數最高的 k 個之中的比例 — top-k accuracy.
+
+    投影片 ILSVRC 表格裡的 Top-1 / Top-5：模型對每張圖給每一類一個分數，若正確類別
+    的分數排在前 ``k`` 名就算對。和第 ``k`` 名同分的類別也算在前 ``k`` 名之內
+    （與 ``tf.math.in_top_k`` 相同）：也就是「分數比正確類別高的類別少於 ``k`` 個」。
+    The Top-1 / Top-5 of the slides' ILSVRC table: a sample counts when its true
+    class is among the ``k`` highest scores; a class tied with the ``k``-th highest
+    counts as in the top ``k`` (as ``tf.math.in_top_k``), i.e. fewer than ``k``
+    classes score strictly higher than the true one. NumPy only.
+
+    Parameters
+    ----------
+    y_true : array_like of int, shape (N,), or one-hot, shape (N, C)
+        正確類別 0 … C−1（也接受 Keras 的 ``(N, 1)``）。True classes (Keras'
+        ``(N, 1)`` too).
+    probs : array_like of float, shape (N, C)
+        每一類的分數或機率。Scores or probabilities per class.
+    k : int, optional
+        正整數；``k = 1`` 就是一般的正確率。A positive integer; ``k = 1`` is plain
+        accuracy.
+
+    Returns
+    -------
+    float
+        0 到 1 之間。Between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        形狀不合、標籤超出 0 … C−1，或 ``k`` 不是正整數。Shapes that do not fit,
+        labels outside 0 … C−1, or ``k`` not a positive integer.
+
+    Examples
+    --------
+    >>> probs = np.array([[0.5, 0.3, 0.2], [0.1, 0.3, 0.6]])
+    >>> top_k_accuracy([1, 1], probs, k=1), top_k_accuracy([1, 1], probs, k=2)
+    (0.0, 1.0)
+    """
+    ### BEGIN SOLUTION
+    probs = np.asarray(probs, dtype=np.float64)
+    y_true = np.asarray(y_true)
+    if probs.ndim != 2 or probs.shape[0] == 0:
+        raise ValueError(f"probs must be (N, C) with N > 0, got shape {probs.shape}")
+    n, c = probs.shape
+    if y_true.shape == (n, c) and c > 1:
+        y_true = y_true.argmax(axis=1)  # one-hot
+    elif y_true.shape == (n, 1):
+        y_true = y_true[:, 0]
+    if y_true.shape != (n,):
+        raise ValueError(f"y_true must be (N,) labels or (N, C) one-hot for probs {probs.shape}, got {y_true.shape}")
+    if not np.issubdtype(y_true.dtype, np.integer):
+        if not np.all(y_true == np.round(y_true)):
+            raise ValueError("y_true must hold integer class labels")
+        y_true = y_true.astype(np.int64)
+    if y_true.min() < 0 or y_true.max() >= c:
+        raise ValueError(f"labels must be in 0 … {c - 1}, got {y_true.min()} … {y_true.max()}")
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k <= 0:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    true_score = probs[np.arange(n), y_true]
+    higher = (probs > true_score[:, None]).sum(axis=1)  # classes that beat the true one
+    return float(np.mean(higher < k))
+    ### END SOLUTION
 
 def build_transfer_model(input_shape=(32, 32, 3), num_classes=10, weights=None):
     """遷移學習：凍結的 MobileNetV2 加上新的分類頭 — transfer learning.
@@ -178,6 +324,9 @@ def build_transfer_model(input_shape=(32, 32, 3), num_classes=10, weights=None):
     keras.Model
         已編譯。Compiled.
     """
+    import keras
+    from keras import layers
+
     ### BEGIN SOLUTION
     base = keras.applications.MobileNetV2(input_shape=input_shape, include_top=False, weights=weights)
     base.trainable = False

@@ -46,7 +46,7 @@ def test_stubs_keep_given_constants_and_blank_answers():
     assert "SOBEL_EXAMPLE_IMAGE = np.array(" in source and "LAPLACIAN = np.array(" in source
     assert "HAND_SOBEL_ANSWER = None  # 請填入你的答案 — fill in your answer" in source
     assert "### BEGIN SOLUTION" not in source and "einsum" not in source
-    assert _raising_lines(source) == 12
+    assert _raising_lines(source) == 13
 
 
 @pytest.mark.parametrize("unit", [u.name for u in units.NUMPY_UNITS])

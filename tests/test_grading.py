@@ -1,15 +1,19 @@
 """The grading engine end to end: reference → full marks, stubs → 0, and each realistic
 mistake loses exactly the items it breaks while keeping the rest.
 
-All submissions of this module are graded in one engine run (one pytest session, one
-sandbox), as a batch worker would.
+The submissions of units 1–4 are graded in one engine run (one pytest session, one
+sandbox), as a batch worker would; unit 5's NumPy-only exercises in another, and once
+more in a process where TensorFlow cannot be imported.
 """
+
+import subprocess
+import sys
 
 import pytest
 
 from autograder import engine, loader, units
 from autograder.result import STATUSES
-from autograder.samples import MUTANTS, solution_files, stub_source
+from autograder.samples import CNN_NUMPY_MUTANTS, MUTANTS, solution_files, solution_source, stub_source
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
 
@@ -56,6 +60,57 @@ def test_mistake_loses_exactly_its_items(graded, mutant):
             assert item.status == "failed", (item.id, item.status, item.message["en"])
             assert item.score == 0
             assert item.message["en"] and item.message["zh-TW"]
+
+
+CNN_NUMPY_EXERCISES = list(units.get("cifar10_cnn").numpy_only)
+
+
+@pytest.fixture(scope="module")
+def graded_cnn_numpy():
+    """Unit 5's NumPy-only exercises of the solution, the stub and their mutants, in one run."""
+    subs = [loader.from_files("solutions", {"cifar10_cnn.py": solution_source("cifar10_cnn")}),
+            loader.from_files("stubs", {"cifar10_cnn.py": stub_source("cifar10_cnn")})]
+    subs += [m.submission() for m in CNN_NUMPY_MUTANTS]
+    results = {}
+    engine.Engine(units=["cifar10_cnn"], exercises=CNN_NUMPY_EXERCISES).run(
+        subs, lambda r: results.__setitem__(r.submission, r))
+    return results
+
+
+def test_cnn_numpy_exercises_solution_full_marks_stub_nothing(graded_cnn_numpy):
+    solution, stub = graded_cnn_numpy["solutions"], graded_cnn_numpy["stubs"]
+    assert {i.exercise for i in solution.items} == set(CNN_NUMPY_EXERCISES)
+    assert solution.score == solution.max_score > 0, [(i.id, i.message["en"]) for i in solution.items
+                                                      if i.status != "passed"]
+    assert stub.score == 0 and {i.status for i in stub.items} == {"not_implemented"}
+
+
+@pytest.mark.parametrize("mutant", CNN_NUMPY_MUTANTS, ids=lambda m: m.name)
+def test_cnn_numpy_mistake_loses_exactly_its_items(graded_cnn_numpy, mutant):
+    result = graded_cnn_numpy[mutant.name]
+    assert {i.id for i in result.items if i.status != "passed"} == mutant.fails
+    assert all(i.status == "failed" and i.score == 0 for i in result.items if i.id in mutant.fails)
+
+
+def test_cnn_numpy_exercises_are_graded_without_tensorflow():
+    """With TensorFlow and Keras made unimportable, the solution still earns every point of
+    resize_bilinear and top_k_accuracy, and the stub none."""
+    script = (
+        "import sys\n"
+        "sys.modules['tensorflow'] = sys.modules['keras'] = None  # import tensorflow → ImportError\n"
+        "from autograder import engine, loader, samples\n"
+        "subs = [loader.from_files(n, {'cifar10_cnn.py': f('cifar10_cnn')})\n"
+        "        for n, f in (('solution', samples.solution_source), ('stub', samples.stub_source))]\n"
+        "out = {}\n"
+        f"engine.Engine(units=['cifar10_cnn'], exercises={CNN_NUMPY_EXERCISES!r}).run(\n"
+        "    subs, lambda r: out.__setitem__(r.submission, r))\n"
+        "print(out['solution'].score, out['solution'].max_score, out['stub'].score,\n"
+        "      sorted({i.status for i in out['solution'].items}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    score, max_score, stub_score, statuses = proc.stdout.strip().splitlines()[-1].split(" ", 3)
+    assert score == max_score == "12.0" and stub_score == "0.0" and statuses == "['passed']"
 
 
 def test_failure_message_names_call_shape_index_and_error(graded):

@@ -479,3 +479,65 @@ def test_functions_leave_inputs_unmodified(x, k):
     np.testing.assert_array_equal(x, x_before)
     assert x.dtype == x_before.dtype
     np.testing.assert_array_equal(k, k_before)
+
+
+# ----------------------------------------------------------------------------- bilateral_filter
+def _bilateral_loop(image, size, sigma_space, sigma_range):
+    """The contract's formula, one window and one pixel at a time."""
+    r = size // 2
+    h, w = image.shape
+    out = np.empty((h - size + 1, w - size + 1))
+    for i in range(r, h - r):
+        for j in range(r, w - r):
+            num = den = 0.0
+            for dy in range(-r, r + 1):
+                for dx in range(-r, r + 1):
+                    p = image[i + dy, j + dx]
+                    weight = np.exp(-(dy * dy + dx * dx) / (2 * sigma_space**2)) * np.exp(
+                        -((p - image[i, j]) ** 2) / (2 * sigma_range**2))
+                    num += weight * p
+                    den += weight
+            out[i - r, j - r] = num / den
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(3, 9), st.integers(3, 9), st.sampled_from([1, 3, 5]),
+       st.floats(0.3, 4.0), st.floats(0.02, 50.0), st.integers(0, 2**31 - 1))
+def test_bilateral_filter_matches_a_loop_over_its_formula(h, w, size, sigma_space, sigma_range, seed):
+    assume(size <= min(h, w))
+    image = np.random.default_rng(seed).uniform(0, 1, size=(h, w))
+    got = conv.bilateral_filter(image, size=size, sigma_space=sigma_space, sigma_range=sigma_range)
+    np.testing.assert_allclose(got, _bilateral_loop(image, size, sigma_space, sigma_range), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("size, sigma", [(3, 1.0), (5, 1.5), (7, 0.8)])
+def test_bilateral_filter_with_huge_sigma_range_is_the_gaussian_blur(size, sigma):
+    image = np.random.default_rng(size).uniform(0, 255, size=(12, 14))
+    blurred = scipy.signal.correlate2d(image, conv.gaussian_kernel(size, sigma=sigma), mode="valid")
+    got = conv.bilateral_filter(image, size=size, sigma_space=sigma, sigma_range=1e8)
+    np.testing.assert_allclose(got, blurred, rtol=1e-9)
+
+
+def test_a_step_edge_survives_a_small_sigma_range_and_the_gaussian_blurs_it():
+    step = np.zeros((9, 12))
+    step[:, 6:] = 1.0
+    step += np.random.default_rng(0).normal(0, 0.01, step.shape)  # a little noise, far below the step
+    kept = conv.bilateral_filter(step, size=5, sigma_space=2.0, sigma_range=0.1)
+    blurred = scipy.signal.correlate2d(step, conv.gaussian_kernel(5, sigma=2.0), mode="valid")
+    # Output columns 0–3 have their centre left of the edge, 4–7 right of it.
+    assert np.all(np.abs(kept[:, :4]) < 0.02) and np.all(np.abs(kept[:, 4:] - 1) < 0.02)
+    assert blurred[:, 3].mean() > 0.2 and blurred[:, 4].mean() < 0.8  # the Gaussian makes a ramp
+    assert np.abs(kept - blurred).max() > 0.2
+
+
+def test_bilateral_filter_leaves_its_input_and_rejects_bad_arguments():
+    image = np.random.default_rng(1).uniform(size=(6, 6))
+    before = image.copy()
+    conv.bilateral_filter(image)
+    np.testing.assert_array_equal(image, before)
+    for kwargs in ({"size": 4}, {"size": 7}, {"sigma_space": 0.0}, {"sigma_range": -1.0}):
+        with pytest.raises(ValueError):
+            conv.bilateral_filter(image, **kwargs)
+    with pytest.raises(ValueError):
+        conv.bilateral_filter(np.zeros((5, 5, 3)))

@@ -84,7 +84,7 @@ def raw_batch(rng, n=6):
     return rng.integers(0, 256, size=(n, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, size=n)
 
 
-@grade("preprocess", 5, public=True)
+@grade("preprocess", 4, public=True)
 def test_preprocess_scales_pixels(student, ref, check, rng):
     x, y = raw_batch(rng)
     got = check.tuple_of(student.preprocess(x, y), 2)
@@ -92,7 +92,7 @@ def test_preprocess_scales_pixels(student, ref, check, rng):
     check.dtype(got[0], "float32", call=f"{student.last.description} → x")
 
 
-@grade("preprocess", 5, public=True)
+@grade("preprocess", 4, public=True)
 def test_preprocess_one_hot(student, ref, check, rng):
     x, y = raw_batch(rng, 10)
     got = check.tuple_of(student.preprocess(x, y), 2)
@@ -100,7 +100,7 @@ def test_preprocess_one_hot(student, ref, check, rng):
     check.dtype(got[1], "float32", call=f"{student.last.description} → y")
 
 
-@grade("preprocess", 3)
+@grade("preprocess", 2)
 def test_preprocess_labels_as_column(student, ref, check, rng):
     """Keras' ``cifar10.load_data()`` gives labels of shape (N, 1)."""
     x, y = raw_batch(rng, 5)
@@ -116,8 +116,34 @@ def test_preprocess_leaves_inputs(student, ref, check, rng):
     check.unmodified()
 
 
+# ----------------------------------------------------------------------------- resize_bilinear
+# NumPy only: no item of resize_bilinear or top_k_accuracy asks for the keras fixture.
+@grade("resize_bilinear", 2, public=True)
+def test_resize_bilinear_small_grid(student, ref, check):
+    """2×2 → 4×4 and 2×3 → 5×4: the half-pixel centres and the clamped border."""
+    for image, size in [(np.array([[0.0, 4.0], [8.0, 12.0]]), (4, 4)),
+                        (np.array([[1.0, 2.0, 6.0], [3.0, 9.0, 0.0]]), (5, 4))]:
+        check.close(student.resize_bilinear(image, *size), ref.resize_bilinear(image, *size))
+
+
+@grade("resize_bilinear", 2)
+def test_resize_bilinear_colour_photo_down_to_32(student, ref, check, rng):
+    """A (45, 60, 3) uint8 picture to the network's 32×32, left as it was."""
+    image = rng.integers(0, 256, size=(45, 60, 3), dtype=np.uint8)
+    check.close(student.resize_bilinear(image, 32, 32), ref.resize_bilinear(image, 32, 32))
+    check.unmodified()
+
+
+@grade("resize_bilinear", 2)
+def test_resize_bilinear_uneven_ratios(student, ref, check, rng):
+    """Up along one axis and down along the other, same size, one pixel."""
+    for shape, size in [((7, 5), (3, 11)), ((6, 4, 2), (6, 4)), ((1, 1), (3, 2)), ((10, 3, 3), (4, 7))]:
+        image = rng.normal(size=shape)
+        check.close(student.resize_bilinear(image, *size), ref.resize_bilinear(image, *size))
+
+
 # ----------------------------------------------------------------------------- build_dnn
-@grade("build_dnn", 6)
+@grade("build_dnn", 5)
 def test_build_dnn_is_flat(student):
     call = "build_dnn()"
     model = rebuilt(student, "build_dnn")
@@ -139,7 +165,7 @@ def test_build_dnn_shapes_and_classes(student):
 
 
 # ----------------------------------------------------------------------------- build_cnn
-@grade("build_cnn", 8)
+@grade("build_cnn", 7)
 def test_build_cnn_layers(student):
     call = "build_cnn()"
     model = rebuilt(student, "build_cnn")
@@ -156,7 +182,7 @@ def test_build_cnn_compiled(student):
     check_compiled(student, "build_cnn")
 
 
-@grade("build_cnn", 3)
+@grade("build_cnn", 2)
 def test_build_cnn_shapes_and_classes(student):
     check_other_shapes(student, "build_cnn")
 
@@ -174,7 +200,7 @@ def test_build_cnn_loss_falls_in_training(student, synthetic):
         raise Mismatch(messages.text("loss_not_falling", call="build_cnn()", losses=", ".join(f"{v:.3f}" for v in losses)))
 
 
-@grade("build_cnn", 6, timeout=120)
+@grade("build_cnn", 5, timeout=120)
 def test_build_cnn_learns_the_synthetic_set(student, synthetic):
     accuracy = trained(student, synthetic)["accuracy"]
     if accuracy < SYNTHETIC_ACCURACY:
@@ -187,7 +213,7 @@ def augmentation(student):
     return rebuilt(student, "build_augmentation")
 
 
-@grade("build_augmentation", 4)
+@grade("build_augmentation", 3)
 def test_augmentation_flips_horizontally_only(student):
     flips = [l for l in kc.flat_layers(augmentation(student)) if type(l).__name__ == "RandomFlip"]
     if not flips:
@@ -210,7 +236,7 @@ def _images(rng):
     return rng.uniform(0, 1, size=(4, 32, 32, 3)).astype(np.float32)
 
 
-@grade("build_augmentation", 3)
+@grade("build_augmentation", 2)
 def test_augmentation_is_identity_at_inference(student, check, rng, keras):
     layer = augmentation(student)
     x = _images(rng)
@@ -227,12 +253,45 @@ def test_augmentation_is_random_in_training(student, rng, keras):
         raise Mismatch(messages.text("not_random", call="build_augmentation()(x, training=True)"))
 
 
+# ----------------------------------------------------------------------------- top_k_accuracy
+def _scores(rng, n, c=10):
+    return rng.dirichlet(np.ones(c), size=n)
+
+
+@grade("top_k_accuracy", 2, public=True)
+def test_top_k_accuracy_top1_and_top5(student, ref, check, rng):
+    probs = _scores(rng, 40)
+    y = rng.integers(0, 10, size=40)
+    for k in (1, 5):
+        check.close(student.top_k_accuracy(y, probs, k=k), ref.top_k_accuracy(y, probs, k=k))
+    check.close(student.top_k_accuracy(y, probs), ref.top_k_accuracy(y, probs))
+
+
+@grade("top_k_accuracy", 2)
+def test_top_k_accuracy_ties_count_as_in(student, ref, check, rng):
+    """Scores rounded to one decimal tie a lot; a class tied with the k-th counts."""
+    probs = np.round(_scores(rng, 60, 6), 1)
+    probs[0] = 0.25  # every class tied
+    y = rng.integers(0, 6, size=60)
+    for k in (1, 2, 3):
+        check.close(student.top_k_accuracy(y, probs, k=k), ref.top_k_accuracy(y, probs, k=k))
+
+
+@grade("top_k_accuracy", 2)
+def test_top_k_accuracy_one_hot_labels(student, ref, check, rng):
+    probs = _scores(rng, 30, 8)
+    y = np.eye(8, dtype=np.float32)[rng.integers(0, 8, size=30)]
+    for k in (1, 3, 8):
+        check.close(student.top_k_accuracy(y, probs, k=k), ref.top_k_accuracy(y, probs, k=k))
+    check.unmodified()
+
+
 # ----------------------------------------------------------------------------- build_transfer_model
 def transfer(student):
     return rebuilt(student, "build_transfer_model")
 
 
-@grade("build_transfer_model", 6, timeout=60)
+@grade("build_transfer_model", 5, timeout=60)
 def test_transfer_base_is_frozen_mobilenetv2(student):
     call = "build_transfer_model()"
     bases = [l for l in kc.flat_layers(transfer(student)) if kc.is_application(l)]
@@ -243,7 +302,7 @@ def test_transfer_base_is_frozen_mobilenetv2(student):
         raise Mismatch(messages.text("base_not_frozen", call=call))
 
 
-@grade("build_transfer_model", 4, timeout=60)
+@grade("build_transfer_model", 3, timeout=60)
 def test_transfer_head(student):
     call = "build_transfer_model()"
     model = transfer(student)
@@ -286,7 +345,7 @@ def _logs(reply, call):
 CALL_TRAIN = "train(model, x, y, epochs=4, batch_size=32, validation_split=0.25)"
 
 
-@grade("train", 6, timeout=120)
+@grade("train", 5, timeout=120)
 def test_train_returns_history_whose_loss_falls(student, synthetic):
     losses = _logs(history(student, synthetic), CALL_TRAIN).get("loss") or []
     if len(losses) < 2 or not losses[-1] < losses[0]:

@@ -22,7 +22,7 @@ def picture(rng, h, w):
 
 
 # ----------------------------------------------------------------------------- hand answers
-@grade("HAND_SOBEL_ANSWER", 6, public=True)
+@grade("HAND_SOBEL_ANSWER", 5, public=True)
 def test_hand_sobel_answer(student, ref, check):
     got = student.answer("HAND_SOBEL_ANSWER")
     check.close(got, ref.conv2d(ref.SOBEL_EXAMPLE_IMAGE, ref.SOBEL_EXAMPLE_FILTER), call="HAND_SOBEL_ANSWER")
@@ -108,14 +108,14 @@ def test_conv2d_same_padding_odd_total(student, ref, check, rng):
                     ref.conv2d(image, kernel, stride=stride, padding="same"))
 
 
-@grade("conv2d", 2)
+@grade("conv2d", 1)
 def test_conv2d_one_by_one_and_negative(student, ref, check, rng):
     image = rng.normal(-5, 10, size=(6, 9))
     for kernel in (np.array([[-2.5]]), rng.normal(size=(1, 1)), -np.ones((2, 3))):
         check.close(student.conv2d(image, kernel), ref.conv2d(image, kernel))
 
 
-@grade("conv2d", 2)
+@grade("conv2d", 1)
 def test_conv2d_picture_valid(student, ref, check, rng):
     image = picture(rng, 24, 24)
     check.close(student.conv2d(image, ref.SOBEL_V), ref.conv2d(image, ref.SOBEL_V), image=True)
@@ -123,7 +123,7 @@ def test_conv2d_picture_valid(student, ref, check, rng):
 
 
 # ----------------------------------------------------------------------------- conv2d_multi
-@grade("conv2d_multi", 4)
+@grade("conv2d_multi", 3)
 def test_conv2d_multi_channels_and_bias(student, ref, check, rng):
     x, kernels, bias = rng.normal(size=(8, 7, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(size=4)
     check.close(student.conv2d_multi(x, kernels, bias), ref.conv2d_multi(x, kernels, bias))
@@ -206,7 +206,7 @@ def test_count_conv_params_no_bias(student, ref, check):
 
 
 # ----------------------------------------------------------------------------- filters
-@grade("average_kernel", 3)
+@grade("average_kernel", 2)
 def test_average_kernel(student, ref, check):
     for size in (3, 5, 1, 4):
         check.close(student.average_kernel(size), ref.average_kernel(size))
@@ -250,6 +250,32 @@ def test_median_filter_size5_non_square(student, ref, check, rng):
     check.close(student.median_filter(x, size=5), ref.median_filter(x, size=5))
 
 
+@grade("bilateral_filter", 2, public=True)
+def test_bilateral_filter_keeps_a_step_edge(student, ref, check):
+    """A noiseless step 0 | 1 with a small sigma_range stays a step."""
+    image = np.zeros((7, 10))
+    image[:, 5:] = 1.0
+    check.close(student.bilateral_filter(image, size=3, sigma_space=1.0, sigma_range=0.1),
+                ref.bilateral_filter(image, size=3, sigma_space=1.0, sigma_range=0.1))
+
+
+@grade("bilateral_filter", 2)
+def test_bilateral_filter_picture(student, ref, check, rng):
+    """The defaults on a 0–1 picture: noise smoothed, the disc's edge kept."""
+    image = picture(rng, 18, 16) / 255.0
+    check.close(student.bilateral_filter(image), ref.bilateral_filter(image), image=True)
+    check.unmodified()
+
+
+@grade("bilateral_filter", 2)
+def test_bilateral_filter_sigmas_and_sizes(student, ref, check, rng):
+    """Both sigmas matter: each changes the weights on its own."""
+    image = rng.uniform(0, 255, size=(9, 11))
+    for size, sigma_space, sigma_range in [(3, 0.7, 40.0), (5, 2.0, 40.0), (5, 2.0, 5.0), (1, 1.0, 1.0)]:
+        check.close(student.bilateral_filter(image, size=size, sigma_space=sigma_space, sigma_range=sigma_range),
+                    ref.bilateral_filter(image, size=size, sigma_space=sigma_space, sigma_range=sigma_range))
+
+
 @grade("sobel_magnitude", 3)
 def test_sobel_magnitude_edges(student, ref, check):
     image = np.zeros((8, 8))
@@ -258,7 +284,7 @@ def test_sobel_magnitude_edges(student, ref, check):
     check.close(student.sobel_magnitude(image), ref.sobel_magnitude(image))
 
 
-@grade("sobel_magnitude", 4)
+@grade("sobel_magnitude", 3)
 def test_sobel_magnitude_picture(student, ref, check, rng):
     image = picture(rng, 20, 18)
     check.close(student.sobel_magnitude(image), ref.sobel_magnitude(image), image=True)

@@ -1,4 +1,8 @@
-"""單元五的公開測試 — public tests of unit 5 (cifar10_cnn.py). 需要 TensorFlow / needs TensorFlow."""
+"""單元五的公開測試 — public tests of unit 5 (cifar10_cnn.py).
+
+Keras 的練習需要 TensorFlow；`resize_bilinear` 與 `top_k_accuracy` 只用 NumPy。
+The Keras exercises need TensorFlow; `resize_bilinear` and `top_k_accuracy` need NumPy only.
+"""
 
 import numpy as np
 import pytest
@@ -38,6 +42,26 @@ def test_preprocess_one_hot(cifar10_cnn, close):
     close(y, expected, "preprocess(x, [[3], [9]])[1]")
 
 
+@_exercise("resize_bilinear", 2)
+def test_resize_bilinear_doubles_a_2x2_grid(cifar10_cnn, close):
+    """半像素中心：輸出第 1 列落在原圖 y = 1.5·2/4 − 0.5 = 0.25，是 0 與 8 的 3:1 混合 = 2。"""
+    got = cifar10_cnn.resize_bilinear(np.array([[0.0, 4.0], [8.0, 12.0]]), 4, 4)
+    expected = [[0, 1, 3, 4], [2, 3, 5, 6], [6, 7, 9, 10], [8, 9, 11, 12]]
+    close(got, expected, "resize_bilinear([[0, 4], [8, 12]], 4, 4)")
+
+
+@_exercise("resize_bilinear")
+def test_resize_bilinear_keeps_channels(cifar10_cnn):
+    got = np.asarray(cifar10_cnn.resize_bilinear(np.zeros((45, 60, 3), dtype=np.uint8), 32, 32))
+    assert got.shape == (32, 32, 3), f"resize_bilinear(x (45, 60, 3), 32, 32) 形狀 shape {got.shape}，應為 expected (32, 32, 3)"
+
+
+@_exercise("resize_bilinear")
+def test_resize_bilinear_same_size_is_identity(cifar10_cnn, close):
+    image = np.random.default_rng(2).uniform(0, 255, size=(5, 7))
+    close(cifar10_cnn.resize_bilinear(image, 5, 7), image, "resize_bilinear(x (5, 7), 5, 7)")
+
+
 @_exercise("build_dnn")
 def test_build_dnn_has_no_convolution(cifar10_cnn):
     names = _layer_names(cifar10_cnn.build_dnn())
@@ -68,7 +92,45 @@ def test_augmentation_identity_at_inference(cifar10_cnn, close):
     close(np.asarray(cifar10_cnn.build_augmentation()(x, training=False)), x, "build_augmentation()(x, training=False)")
 
 
+PROBS = np.array([[0.5, 0.3, 0.2], [0.1, 0.3, 0.6], [0.2, 0.7, 0.1]])
+
+
+@_exercise("top_k_accuracy", 2)
+def test_top_k_accuracy_by_hand(cifar10_cnn, close):
+    """正確類別 1：第 1 張排第 2、第 2 張排第 2、第 3 張排第 1。"""
+    close(cifar10_cnn.top_k_accuracy([1, 1, 1], PROBS, k=1), 1 / 3, "top_k_accuracy([1, 1, 1], probs, k=1)")
+    close(cifar10_cnn.top_k_accuracy([1, 1, 1], PROBS, k=2), 1.0, "top_k_accuracy([1, 1, 1], probs, k=2)")
+
+
+@_exercise("top_k_accuracy")
+def test_top_k_accuracy_counts_a_tie_as_in(cifar10_cnn, close):
+    """和第 k 名同分也算（tf.math.in_top_k）。A class tied with the k-th counts."""
+    close(cifar10_cnn.top_k_accuracy([1], [[0.4, 0.4, 0.2]], k=1), 1.0, "top_k_accuracy([1], [[0.4, 0.4, 0.2]], k=1)")
+
+
+@_exercise("top_k_accuracy")
+def test_top_k_accuracy_one_hot_labels(cifar10_cnn, close):
+    close(cifar10_cnn.top_k_accuracy(np.eye(3)[[0, 2, 0]], PROBS, k=1), 2 / 3, "top_k_accuracy(one-hot [0, 2, 0], probs, k=1)")
+
+
 @_exercise("build_transfer_model")
 def test_transfer_model_output(cifar10_cnn):
     model = cifar10_cnn.build_transfer_model()
     assert tuple(model.output_shape) == (None, 10), f"輸出形狀 output shape {model.output_shape}"
+
+
+@_exercise("train", 2)
+def test_train_returns_the_history_of_its_epochs(cifar10_cnn):
+    """小模型、小資料訓練 2 個 epoch：History 有 2 個 loss 與驗證集的 val_loss。"""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4, 4, 3)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(size=(40, 4, 4, 3)).astype("float32"), np.eye(10, dtype="float32")[rng.integers(0, 10, 40)]
+    history = cifar10_cnn.train(model, x, y, epochs=2, batch_size=8, validation_split=0.25)
+    logs = getattr(history, "history", None)
+    assert isinstance(logs, dict), f"train 應回傳 model.fit 的 History / should return the History of model.fit, got {history!r}"
+    assert len(logs.get("loss", [])) == 2, f"epochs=2 應有 2 個 loss / 2 epochs give 2 losses, got {logs.get('loss')}"
+    assert "val_loss" in logs, f"validation_split=0.25 應有 val_loss / should give val_loss, got keys {sorted(logs)}"

@@ -41,7 +41,7 @@ def test_hand_cross_answer_shape(convolution, answer):
 
 @_exercise("HAND_CROSS_ANSWER")
 def test_hand_cross_answer_corner(convolution, answer, close):
-    """左上角的十字：0 + 0 + 0 + 0 + 1 + 1（中心 (1,1) 與四鄰）= 2。"""
+    """左上角的十字：中心 (1,1) 是 0，上 0、下 1、左 0、右 1：0 + 0 + 1 + 0 + 1 = 2。"""
     got = np.asarray(answer(convolution.HAND_CROSS_ANSWER))
     close(got[0, 0], 2, "HAND_CROSS_ANSWER[0][0]")
 
@@ -55,6 +55,14 @@ def test_conv_output_size(convolution, args, expected):
     got = convolution.conv_output_size(*args)
     assert isinstance(got, (int, np.integer)), f"conv_output_size{args} 應回傳整數 / should return an int, got {got!r}"
     assert got == expected, f"conv_output_size{args}: 得到 got {got}，應為 expected {expected}"
+
+
+@_exercise("conv_output_size")
+def test_conv_output_size_rejects_bad_arguments(convolution, rejects):
+    """步幅不是正數、補零是負數、濾波器比補零後的輸入還大。"""
+    rejects("conv_output_size(6, 3, stride=0)", convolution.conv_output_size, 6, 3, stride=0)
+    rejects("conv_output_size(6, 3, padding=-1)", convolution.conv_output_size, 6, 3, padding=-1)
+    rejects("conv_output_size(2, 5)", convolution.conv_output_size, 2, 5)
 
 
 @_exercise("conv2d", 2)
@@ -107,6 +115,13 @@ def test_conv2d_multi_sums_channels(convolution, close):
     close(got, np.full((2, 2, 1), 12.5), "conv2d_multi(x (3,3,2), ones((2,2,2,1)), bias=[0.5])")
 
 
+@_exercise("conv2d_multi")
+def test_conv2d_multi_rejects_mismatched_channels(convolution, rejects):
+    """影像有 3 個通道，濾波器卻是給 2 個通道的。The kernels expect 2 channels, x has 3."""
+    rejects("conv2d_multi(x (5, 5, 3), kernels (3, 3, 2, 4))", convolution.conv2d_multi,
+            np.zeros((5, 5, 3)), np.zeros((3, 3, 2, 4)))
+
+
 @_exercise("max_pool2d", 2)
 def test_max_pool2d(convolution, close):
     x = np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 6, 1, 2], [7, 8, 3, 4]])
@@ -157,12 +172,39 @@ def test_gaussian_kernel_sums_to_one(convolution, close):
     close(np.sum(convolution.gaussian_kernel(5, sigma=1.0)), 1.0, "sum(gaussian_kernel(5, 1.0))")
 
 
+@_exercise("gaussian_kernel")
+def test_gaussian_kernel_rejects_bad_arguments(convolution, rejects):
+    rejects("gaussian_kernel(4)", convolution.gaussian_kernel, 4)
+    rejects("gaussian_kernel(3, sigma=0)", convolution.gaussian_kernel, 3, sigma=0.0)
+
+
 @_exercise("median_filter", 2)
 def test_median_filter_removes_salt(convolution, close):
     """中值濾波去掉一個亮點 — the median removes a single bright pixel."""
     image = np.zeros((5, 5))
     image[2, 2] = 255
     close(convolution.median_filter(image, 3), np.zeros((3, 3)), "median_filter(one bright pixel, 3)")
+
+
+@_exercise("bilateral_filter", 2)
+def test_bilateral_filter_keeps_a_step_edge(convolution, close):
+    """左 0 右 1 的邊緣：對面的權重是 exp(−1/(2·0.1²)) = e⁻⁵⁰ ≈ 0，邊緣原封不動。"""
+    step = np.zeros((7, 10))
+    step[:, 5:] = 1.0
+    expected = np.zeros((5, 8))
+    expected[:, 4:] = 1.0
+    close(convolution.bilateral_filter(step, size=3, sigma_space=1.0, sigma_range=0.1), expected,
+          "bilateral_filter(step edge, size=3, sigma_space=1.0, sigma_range=0.1)", atol=1e-12)
+
+
+@_exercise("bilateral_filter")
+def test_bilateral_filter_huge_sigma_range_is_a_gaussian_blur(convolution, close):
+    """sigma_range 很大時亮度因子都是 1：中心的結果就是高斯加權平均。"""
+    image = np.arange(9.0).reshape(3, 3) ** 2
+    offsets = np.array([[2, 1, 2], [1, 0, 1], [2, 1, 2]])  # x² + y² of each pixel
+    g = np.exp(-offsets / 2.0)
+    close(convolution.bilateral_filter(image, size=3, sigma_space=1.0, sigma_range=1e9), [[np.sum(g * image) / g.sum()]],
+          "bilateral_filter(arange(9).reshape(3,3)**2, size=3, sigma_space=1.0, sigma_range=1e9)")
 
 
 @_exercise("sobel_magnitude", 2)

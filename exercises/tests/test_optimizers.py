@@ -92,3 +92,9 @@ def test_optimize_gd_on_a_bowl(optimizers, close):
 def test_optimize_shape(optimizers):
     path = optimizers.optimize(lambda w: 2 * w, np.ones((2, 3)), "adam", 5, lr=0.1)
     assert np.shape(path) == (6, 2, 3), f"optimize(..., steps=5) 形狀 shape {np.shape(path)}，應為 expected (6, 2, 3)"
+
+
+@_exercise("optimize")
+def test_optimize_rejects_an_unknown_method(optimizers, rejects):
+    rejects('optimize(2w, [1.0], "sgd", 3, lr=0.1)', optimizers.optimize, lambda w: 2 * w, np.array([1.0]), "sgd", 3,
+            lr=0.1)
