@@ -47,7 +47,9 @@ def grader_version(units=None):
         files += sorted(path.rglob("*.py")) + sorted(path.rglob("*.ini")) if path.is_dir() else [path]
     files += sorted(paths.SOLUTIONS.glob("*.py"))
     for path in files:
-        digest.update(str(path.relative_to(paths.COURSE_ROOT)).encode() + b"\0" + path.read_bytes())
+        # Named relative to their own folder: the same in a checkout and in an installed wheel.
+        base = paths.PACKAGE.parent if path.is_relative_to(paths.PACKAGE) else paths.COURSE_ROOT
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     return f"{__version__}-{digest.hexdigest()[:12]}"
 
 

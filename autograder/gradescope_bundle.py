@@ -46,10 +46,13 @@ def bundle_files(lang="zh-TW", units=None, cnn=True):
         "pyproject.toml": ((paths.COURSE_ROOT / "pyproject.toml").read_bytes(), False),
         "README.md": ((paths.COURSE_ROOT / "README.md").read_bytes(), False),
     }
-    for folder in (paths.PACKAGE, paths.SOLUTIONS, paths.EXERCISES):
+    for folder, name in ((paths.PACKAGE, "autograder"), (paths.SOLUTIONS, "solutions"),
+                         (paths.EXERCISES, "exercises")):
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".ini", ".json"):
-                files[path.relative_to(paths.COURSE_ROOT).as_posix()] = (path.read_bytes(), False)
+            rel = path.relative_to(folder)
+            if (path.is_file() and "__pycache__" not in rel.parts and rel.parts[0] != "_course"
+                    and path.suffix in (".py", ".ini", ".json")):
+                files[f"{name}/{rel.as_posix()}"] = (path.read_bytes(), False)
     return files
 
 
