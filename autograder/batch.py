@@ -150,15 +150,17 @@ def submitted_units(path):
     return None
 
 
-def discover(root):
+def discover(root, exclude=()):
     """`Found` submissions under ``root``, sorted by student.
 
     With nbgrader's tree (`nbgrader_layout`), each ``submitted/<student>/`` is one
     submission graded on the units of the assignments in it (one assignment, one unit;
     ``()`` when it holds none of the course's assignments). Otherwise each
-    folder or ``.zip`` directly in ``root``. Hidden entries are skipped.
+    folder or ``.zip`` directly in ``root``. Hidden entries are skipped, and so is an
+    entry that is or holds a path of ``exclude`` (the batch's own output folder).
     """
     root = Path(root)
+    exclude = [Path(p).resolve() for p in exclude]
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder")
     nbgrader = nbgrader_layout(root)
@@ -166,6 +168,8 @@ def discover(root):
     found, names = [], set()
     for entry in sorted(base.iterdir()):
         if entry.name.startswith((".", "__")):
+            continue
+        if any(p == entry.resolve() or p.is_relative_to(entry.resolve()) for p in exclude):
             continue
         if nbgrader:
             if not entry.is_dir():
@@ -380,6 +384,7 @@ class BatchReport:
     seconds: float
     per_submission: list
     notes: list = field(default_factory=list)  # messages for the instructor (zh-TW/en dicts)
+    duplicates: list = ()  # [(student, first student with the same files)]: possible copying
 
     @property
     def ok(self):
@@ -455,7 +460,7 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
     version = grader_version(units)
     notes = []
     students = []
-    for found in discover(root):
+    for found in discover(root, exclude=[out]):
         if found.units == ():  # nothing of this course in submitted/<student>/
             notes.append(messages.text("nbgrader_no_assignment", student=found.student))
         else:
@@ -470,14 +475,19 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
     executor = executor or LocalExecutor(jobs, engine_options)
     with Gradebook(out / GRADEBOOK_FILE) as book:
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
-        tasks, queued, reused = [], set(), 0
+        tasks, first_of, reused, duplicates = [], {}, 0, []
         for student, path, _units in students:
-            key = submission_key(loader.load(path, name=student).content_hash, asked[student])
+            submission = loader.load(path, name=student)
+            key = submission_key(submission.content_hash, asked[student])
             book.see(student, path, key, run_id)
-            if book.has_result(key, version) or key in queued:
+            if key in first_of:  # graded once; identical files are worth a look
+                if submission.files:
+                    duplicates.append((student, first_of[key]))
+                continue
+            first_of[key] = student
+            if book.has_result(key, version):
                 reused += 1
                 continue
-            queued.add(key)
             tasks.append(Task(len(tasks), student, path, key, asked[student]))
         bar = Progress(len(tasks), enabled=progress)
         failed, faults, per_submission = [], [], []
@@ -522,4 +532,4 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
         if export:
             exports.export_all(book, out, version, lang=lang, nbgrader=synced)
     return BatchReport(out, version, len(students), len(tasks) - len(failed), reused, failed, faults,
-                       time.perf_counter() - started, per_submission, notes)
+                       time.perf_counter() - started, per_submission, notes, duplicates)

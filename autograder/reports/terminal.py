@@ -84,7 +84,7 @@ def print_result(result, lang="zh-TW", console=None, details=True):
     for unit, items in by_unit.items():
         totals = result.units[unit]
         table = Table(title=f"{unit_title(unit, lang)}  ({_num(totals['score'])}/{_num(totals['max_score'])})",
-                      box=box.SIMPLE_HEAD, title_justify="left")
+                      box=box.SIMPLE_HEAD, title_justify="left", collapse_padding=True, pad_edge=False)
         table.add_column(h["item"], overflow="fold")
         table.add_column(h["exercise"], overflow="fold")
         table.add_column(h["status"])
@@ -93,13 +93,21 @@ def print_result(result, lang="zh-TW", console=None, details=True):
             table.add_row(item.id.split(".", 1)[-1], item.exercise, status_label(item.status, lang),
                           f"{_num(item.score)}/{_num(item.max_score)}")
         console.print(table)
-    failed = [i for i in result.items if i.status != "passed"]
+    failed = [i for i in result.items if i.status not in ("passed", "not_graded")]
     if details and failed:
         console.rule(h["problems"])
         for item in failed:
             console.print(f"[bold]{item.id}[/bold] ({status_label(item.status, lang)})", highlight=False)
             console.print(terminal_safe(item.message[lang]), highlight=False)
             console.print()
+    # Items this machine could not grade share one reason: said once per reason.
+    reasons = {}
+    for item in result.not_graded:
+        reasons.setdefault(item.message[lang], []).append(item.id)
+    for message, ids in reasons.items():
+        console.print(f"[bold]{len(ids)} × {status_label('not_graded', lang)}[/bold]: "
+                      f"{', '.join(ids) if len(ids) <= 3 else f'{ids[0]} … {ids[-1]}'}", highlight=False)
+        console.print(terminal_safe(message), highlight=False)
 
 
 def print_summary(results, lang="zh-TW", console=None, title=None):
@@ -117,9 +125,9 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
     heads = [str(number.get(u, u)) for u in unit_names]
     caption = "  ".join(f"{head} {u}" for head, u in zip(heads, unit_names) if head != u)
     table = Table(title=terminal_safe(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left",
-                  caption=caption or None, caption_justify="left")
+                  collapse_padding=True, pad_edge=False)
     longest = max((len(r.submission) for r in results), default=10)
-    table.add_column(h["submission"], overflow="fold", min_width=min(max(longest, 10), 24))
+    table.add_column(h["submission"], overflow="fold", min_width=min(max(longest, 10), 16))
     for head in heads:
         table.add_column(head, justify="right", no_wrap=True)
     table.add_column(h["total"], justify="right", no_wrap=True)
@@ -128,6 +136,8 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
         cells = [_cell(units[u]) if u in units else "" for u in unit_names]
         table.add_row(terminal_safe(r.submission), *cells, _cell({"score": r.score, "max_score": r.max_score}))
     console.print(table)
+    if caption:  # printed apart: as the table's caption it would widen the table to its length
+        console.print(f"  {caption}", highlight=False)
 
 
 def _cell(totals):
