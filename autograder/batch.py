@@ -291,6 +291,7 @@ class LocalExecutor:
         tasks = list(tasks)
         if not tasks:
             return
+        self._restarts = 0
         ctx = multiprocessing.get_context("spawn")
         task_q, event_q = ctx.Queue(), ctx.Queue()
         by_id = {t.id: t for t in tasks}
@@ -342,6 +343,21 @@ class LocalExecutor:
                 if proc.is_alive():
                     proc.kill()
 
+    def _gave_up(self, by_id, finished, on_event):
+        """After too many workers ended without grading, fail what is left instead of starting more.
+
+        A worker whose graders cannot even start (reported as a ``fault``) ends at once;
+        restarting it forever would hang the batch.
+        """
+        self._restarts += 1
+        if self._restarts <= self.jobs + self.max_attempts * len(by_id):
+            return False
+        for task_id in by_id:
+            if task_id not in finished:
+                finished.add(task_id)
+                on_event(("failed", task_id, "the grading workers ended without grading it (see the grader faults)"))
+        return True
+
     def _cpus_to_pin(self):
         """A CPU for each worker when there are enough of them (else none: the OS shares them)."""
         try:
@@ -365,6 +381,8 @@ class LocalExecutor:
                 else:
                     finished.add(task_id)
                     on_event(("failed", task_id, f"the grading worker died twice (exit code {proc.exitcode})"))
+            if len(finished) < len(by_id) and self._gave_up(by_id, finished, on_event):
+                return
             if len(finished) < len(by_id):
                 start_worker()
 
