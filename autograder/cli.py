@@ -78,8 +78,8 @@ def isolation_used(mode):
                 "en": "Isolation: Linux namespaces (bubblewrap) and resource limits."}
     why_zh = "（bubblewrap 無法在這裡建立命名空間）" if mode == "auto" else "（--isolation limits）"
     why_en = " (bubblewrap cannot create namespaces here)" if mode == "auto" else " (--isolation limits)"
-    as_root_zh = "；評分以 root 執行，學生程式改以非特權使用者執行" if root else ""
-    as_root_en = "; grading runs as root, student code as an unprivileged user" if root else ""
+    as_root_zh = "；評分程式以 root 執行" if root else ""
+    as_root_en = "; the grader runs as root" if root else ""
     return {"zh-TW": f"隔離：只有資源限制{why_zh}{as_root_zh}。",
             "en": f"Isolation: resource limits only{why_en}{as_root_en}."}
 
@@ -244,7 +244,8 @@ def _cmd_gradescope_bundle(args):
     if Path(args.out).is_dir():
         raise Refusal("bundle_is_folder", out=args.out, example=Path(args.out) / "autograder.zip")
 
-    out = gradescope_bundle.write_bundle(args.out, lang=args.lang, units=_units(args), cnn=not args.no_cnn)
+    out = gradescope_bundle.write_bundle(args.out, lang=args.lang, units=_units(args), cnn=not args.no_cnn,
+                                         isolation=args.isolation)
     print(f"Gradescope autograder bundle: {out} (upload it as the assignment's autograder)")
     return 0
 
@@ -333,6 +334,10 @@ def build_parser():
     p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
     p.add_argument("--units", help="comma-separated units to grade (default: all)")
     p.add_argument("--no-cnn", action="store_true", help="do not install TensorFlow (units 1-4 only)")
+    p.add_argument("--isolation", choices=("auto", "namespaces"), default="auto",
+                   help="where bubblewrap cannot make namespaces (often, as root in Docker): auto grades with "
+                        "resource limits only and says so in results.json; namespaces fails each submission "
+                        "visibly (default: auto)")
     p.set_defaults(func=_cmd_gradescope_bundle)
 
     p = sub.add_parser("release", help="write the student bundle (stubs, public tests) as a folder and a zip")
