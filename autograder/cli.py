@@ -31,7 +31,7 @@ def _cmd_build(args):
         for path in stale:
             print(f"stale: {path}")
         return 1 if stale else 0
-    for path in run.write_all():
+    for path in run.write_all(force=args.force):
         print(f"wrote {path}")
     return 0
 
@@ -296,6 +296,8 @@ def build_parser():
 
     p = sub.add_parser("build", help="regenerate stubs and notebooks from solutions/")
     p.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite stubs even where exercises were written in them by hand")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("grade", help="grade one submission (folder, .zip, module files or notebooks)")

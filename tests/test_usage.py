@@ -195,3 +195,30 @@ def test_summary_fits_80_columns_without_cutting_names():
     row = next(i for i, line in enumerate(lines) if line.split() and line.split()[0].startswith("a_student"))
     assert lines[row].split()[0] + lines[row + 1].split()[0] == long_names[1]  # wrapped onto a second line, whole
     assert "35/500" in out and "1 convolution" in out
+
+
+def test_build_never_overwrites_a_students_work_silently(tmp_path):
+    course = tmp_path / "course"
+    for name in ("solutions", "exercises", "source", "lessons"):
+        shutil.copytree(paths.COURSE_ROOT / name, course / name, ignore=shutil.ignore_patterns("__pycache__"))
+    stub = course / "exercises" / "activations.py"
+    generated = stub.read_text(encoding="utf-8")
+    start = generated.index("def relu(x):")
+    body = generated.index("raise NotImplementedError()", start)
+    work = generated[:body] + "return np.maximum(x, 0)" + generated[body + len("raise NotImplementedError()"):]
+    stub.write_text(work, encoding="utf-8")
+    solution = course / "solutions" / "activations.py"
+    solution.write_text(solution.read_text(encoding="utf-8").replace("def relu(x):", "def relu(x):  # edited", 1),
+                        encoding="utf-8")
+    proc = run("--course", str(course), "build")
+    refused(proc, "edited by hand", str(stub), "--force", "手動修改")
+    assert stub.read_text(encoding="utf-8") == work  # nothing written
+    forced = run("--course", str(course), "build", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "return np.maximum(x, 0)" not in stub.read_text(encoding="utf-8")
+    assert "def relu(x):  # edited" in stub.read_text(encoding="utf-8")
+    # A stub that is only stale (its solution changed, nobody wrote in it) is rewritten without --force.
+    solution.write_text(solution.read_text(encoding="utf-8").replace("# edited", "# edited again"), encoding="utf-8")
+    again = run("--course", str(course), "build")
+    assert again.returncode == 0, again.stderr
+    assert "# edited again" in stub.read_text(encoding="utf-8")
