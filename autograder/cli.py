@@ -17,10 +17,6 @@ from autograder.refusals import Refusal
 
 NOT_GRADED_EXIT = 4
 
-# TensorFlow's C++ start-up logging (oneDNN notices, absl, cuda probes) is noise while
-# grading; these must be set before TensorFlow is first imported, here or in a worker.
-QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "GRPC_VERBOSITY": "ERROR",
-                    "GLOG_minloglevel": "3", "ABSL_MIN_LOG_LEVEL": "3"}
 
 
 def _cmd_build(args):
@@ -370,10 +366,11 @@ def use_course(folder):
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    for key, value in QUIET_TENSORFLOW.items():
-        os.environ.setdefault(key, value)
+    from autograder import machine
     from autograder.batch import UnknownUnits
     from autograder.engine import GraderFault
+
+    machine.quiet_tensorflow()  # before any TensorFlow import, here or in the workers it starts
 
     try:
         use_course(args.course)

@@ -7,6 +7,7 @@ any fixture or student code runs — the machine's lack, never the student's fau
 
 import functools
 import importlib.util
+import os
 
 from autograder import messages
 
@@ -52,3 +53,18 @@ def require(*requirements):
         if not has(requirement):
             _modules, key, install = REQUIREMENTS[requirement]
             raise NotGraded(messages.text(key, install=install))
+
+
+# TensorFlow's C++ start-up logging (the oneDNN notice, absl's "All log messages before
+# absl::InitializeLog()", CPU-feature notes) is noise while grading. Read once, when
+# TensorFlow is first imported, so set before that; a value already set is kept.
+# oneDNN's notice is printed whatever the log level while oneDNN is on: it is turned off,
+# as in the sandbox's child (results stay deterministic either way).
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "GRPC_VERBOSITY": "ERROR",
+                    "GLOG_minloglevel": "3", "ABSL_MIN_LOG_LEVEL": "3"}
+
+
+def quiet_tensorflow():
+    """Silence TensorFlow's C++ logging in this process and those it starts (see above)."""
+    for key, value in QUIET_TENSORFLOW.items():
+        os.environ.setdefault(key, value)

@@ -9,9 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from autograder import paths, samples
+from autograder import machine, paths, samples
 from autograder.reports import terminal
 from autograder.result import ItemResult, Result
 
@@ -222,3 +223,14 @@ def test_build_never_overwrites_a_students_work_silently(tmp_path):
     again = run("--course", str(course), "build")
     assert again.returncode == 0, again.stderr
     assert "# edited again" in stub.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_tensorflow_start_up_logging_is_silenced():
+    """What the grading process sets before TensorFlow loads leaves its stderr empty."""
+    code = ("from autograder import machine; machine.quiet_tensorflow(); import tensorflow as tf, keras; "
+            "keras.layers.Dense(2)(tf.zeros((1, 2)))")
+    env = {k: v for k, v in os.environ.items() if k not in machine.QUIET_TENSORFLOW}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "oneDNN" not in proc.stderr and "absl" not in proc.stderr and "cpu_feature_guard" not in proc.stderr
