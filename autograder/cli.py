@@ -63,21 +63,28 @@ def _check_isolation(args):
             raise Refusal("no_namespaces")
 
 
-def isolation_used(mode):
-    """``{"zh-TW", "en"}``: how student code is isolated under ``--isolation mode`` here."""
+def isolation_used(mode, sandbox=None):
+    """``{"zh-TW", "en"}``: how student code is isolated under ``--isolation mode`` here.
+
+    ``sandbox`` is the sandbox's own account of what it ran under (`Result.isolation`).
+    """
     from autograder import isolation
 
     namespaces = mode == "namespaces" or (mode == "auto" and isolation.bwrap_works())
     root = hasattr(os, "geteuid") and os.geteuid() == 0
     if namespaces:
-        return {"zh-TW": "隔離：Linux 命名空間（bubblewrap）加上資源限制。",
+        text = {"zh-TW": "隔離：Linux 命名空間（bubblewrap）加上資源限制。",
                 "en": "Isolation: Linux namespaces (bubblewrap) and resource limits."}
-    why_zh = "（bubblewrap 無法在這裡建立命名空間）" if mode == "auto" else "（--isolation limits）"
-    why_en = " (bubblewrap cannot create namespaces here)" if mode == "auto" else " (--isolation limits)"
-    as_root_zh = "；評分程式以 root 執行" if root else ""
-    as_root_en = "; the grader runs as root" if root else ""
-    return {"zh-TW": f"隔離：只有資源限制{why_zh}{as_root_zh}。",
-            "en": f"Isolation: resource limits only{why_en}{as_root_en}."}
+    else:
+        why_zh = "（bubblewrap 無法在這裡建立命名空間）" if mode == "auto" else "（--isolation limits）"
+        why_en = " (bubblewrap cannot create namespaces here)" if mode == "auto" else " (--isolation limits)"
+        as_root_zh = "；評分程式以 root 執行" if root else ""
+        as_root_en = "; the grader runs as root" if root else ""
+        text = {"zh-TW": f"隔離：只有資源限制{why_zh}{as_root_zh}。",
+                "en": f"Isolation: resource limits only{why_en}{as_root_en}."}
+    if sandbox:
+        text = {lang: f"{t}\n{'沙盒' if lang == 'zh-TW' else 'Sandbox'}: {sandbox}." for lang, t in text.items()}
+    return text
 
 
 def _cmd_grade(args):
@@ -107,7 +114,7 @@ def _cmd_grade(args):
         from autograder import messages
         from autograder.reports import gradescope
 
-        output = [isolation_used(args.isolation)]
+        output = [isolation_used(args.isolation, getattr(result, "isolation", None))]
         if not_graded:
             output.append(messages.same(f"not graded on this machine: {', '.join(not_graded)}"))
         _write_json(args.gradescope, gradescope.results_json(result, args.lang, output=messages.join(*output)))

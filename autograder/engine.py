@@ -98,6 +98,9 @@ class Engine:
                 sandbox = InProcessSandbox(tmp, modules=self.modules)
             else:
                 sandbox = Sandbox(tmp, mode=self.isolation, processes=self.limits.processes)
+            # What the children actually run under (Gradescope's results.json states it).
+            plan = getattr(sandbox, "plan", None)
+            self.isolation_used = plan.describe() if plan is not None else "none: student code ran in this process"
             try:
                 def jobs():
                     for submission in submissions:
@@ -184,4 +187,5 @@ def grade(submission, **engine_options):
         if not results:
             raise
         results[0].grader_faults = engine.faults
+    results[0].isolation = getattr(engine, "isolation_used", None)
     return results[0]

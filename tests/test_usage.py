@@ -146,6 +146,7 @@ def test_gradescope_as_root_without_namespaces_says_so_in_results(tmp_path):
     assert results["max_score"] == 400 and 0 < results["score"] < 400
     assert "resource limits only (bubblewrap cannot create namespaces here)" in results["output"]
     assert "runs as root" in results["output"] and "只有資源限制" in results["output"]
+    assert "Sandbox: resource limits only" in results["output"]  # the sandbox's own account of it
 
     failed = _gradescope(tmp_path / "strict", samples.MUTANTS[0].files(), {"PATH": str(no_bwrap)},
                          "--isolation", "namespaces")
