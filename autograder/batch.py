@@ -47,7 +47,9 @@ def grader_version(units=None):
         files += sorted(path.rglob("*.py")) + sorted(path.rglob("*.ini")) if path.is_dir() else [path]
     files += sorted(paths.SOLUTIONS.glob("*.py"))
     for path in files:
-        digest.update(str(path.relative_to(paths.COURSE_ROOT)).encode() + b"\0" + path.read_bytes())
+        # Named relative to their own folder: the same in a checkout and in an installed wheel.
+        base = paths.PACKAGE.parent if path.is_relative_to(paths.PACKAGE) else paths.COURSE_ROOT
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     return f"{__version__}-{digest.hexdigest()[:12]}"
 
 
@@ -148,15 +150,17 @@ def submitted_units(path):
     return None
 
 
-def discover(root):
+def discover(root, exclude=()):
     """`Found` submissions under ``root``, sorted by student.
 
     With nbgrader's tree (`nbgrader_layout`), each ``submitted/<student>/`` is one
     submission graded on the units of the assignments in it (one assignment, one unit;
     ``()`` when it holds none of the course's assignments). Otherwise each
-    folder or ``.zip`` directly in ``root``. Hidden entries are skipped.
+    folder or ``.zip`` directly in ``root``. Hidden entries are skipped, and so is an
+    entry that is or holds a path of ``exclude`` (the batch's own output folder).
     """
     root = Path(root)
+    exclude = [Path(p).resolve() for p in exclude]
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder")
     nbgrader = nbgrader_layout(root)
@@ -164,6 +168,8 @@ def discover(root):
     found, names = [], set()
     for entry in sorted(base.iterdir()):
         if entry.name.startswith((".", "__")):
+            continue
+        if any(p == entry.resolve() or p.is_relative_to(entry.resolve()) for p in exclude):
             continue
         if nbgrader:
             if not entry.is_dir():
@@ -280,6 +286,7 @@ class LocalExecutor:
         tasks = list(tasks)
         if not tasks:
             return
+        self._restarts = 0
         ctx = multiprocessing.get_context("spawn")
         task_q, event_q = ctx.Queue(), ctx.Queue()
         by_id = {t.id: t for t in tasks}
@@ -331,6 +338,21 @@ class LocalExecutor:
                 if proc.is_alive():
                     proc.kill()
 
+    def _gave_up(self, by_id, finished, on_event):
+        """After too many workers ended without grading, fail what is left instead of starting more.
+
+        A worker whose graders cannot even start (reported as a ``fault``) ends at once;
+        restarting it forever would hang the batch.
+        """
+        self._restarts += 1
+        if self._restarts <= self.jobs + self.max_attempts * len(by_id):
+            return False
+        for task_id in by_id:
+            if task_id not in finished:
+                finished.add(task_id)
+                on_event(("failed", task_id, "the grading workers ended without grading it (see the grader faults)"))
+        return True
+
     def _cpus_to_pin(self):
         """A CPU for each worker when there are enough of them (else none: the OS shares them)."""
         try:
@@ -354,6 +376,8 @@ class LocalExecutor:
                 else:
                     finished.add(task_id)
                     on_event(("failed", task_id, f"the grading worker died twice (exit code {proc.exitcode})"))
+            if len(finished) < len(by_id) and self._gave_up(by_id, finished, on_event):
+                return
             if len(finished) < len(by_id):
                 start_worker()
 
@@ -373,6 +397,7 @@ class BatchReport:
     seconds: float
     per_submission: list
     notes: list = field(default_factory=list)  # messages for the instructor (zh-TW/en dicts)
+    duplicates: list = ()  # [(student, first student with the same files)]: possible copying
 
     @property
     def ok(self):
@@ -448,7 +473,7 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
     version = grader_version(units)
     notes = []
     students = []
-    for found in discover(root):
+    for found in discover(root, exclude=[out]):
         if found.units == ():  # nothing of this course in submitted/<student>/
             notes.append(messages.text("nbgrader_no_assignment", student=found.student))
         else:
@@ -463,14 +488,19 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
     executor = executor or LocalExecutor(jobs, engine_options)
     with Gradebook(out / GRADEBOOK_FILE) as book:
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
-        tasks, queued, reused = [], set(), 0
+        tasks, first_of, reused, duplicates = [], {}, 0, []
         for student, path, _units in students:
-            key = submission_key(loader.load(path, name=student).content_hash, asked[student])
+            submission = loader.load(path, name=student)
+            key = submission_key(submission.content_hash, asked[student])
             book.see(student, path, key, run_id)
-            if book.has_result(key, version) or key in queued:
+            if key in first_of:  # graded once; identical files are worth a look
+                if submission.files:
+                    duplicates.append((student, first_of[key]))
+                continue
+            first_of[key] = student
+            if book.has_result(key, version):
                 reused += 1
                 continue
-            queued.add(key)
             tasks.append(Task(len(tasks), student, path, key, asked[student]))
         bar = Progress(len(tasks), enabled=progress)
         failed, faults, per_submission = [], [], []
@@ -515,4 +545,4 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
         if export:
             exports.export_all(book, out, version, lang=lang, nbgrader=synced)
     return BatchReport(out, version, len(students), len(tasks) - len(failed), reused, failed, faults,
-                       time.perf_counter() - started, per_submission, notes)
+                       time.perf_counter() - started, per_submission, notes, duplicates)

@@ -1,9 +1,22 @@
-"""The ``autograder`` command line."""
+"""The ``autograder`` command line.
+
+Exit status: 0 done; 2 refused (a usage error or a known machine problem, said in
+zh-TW and English, never a traceback); 3 a grader failed or a submission could not be
+graded; 4 (``grade``, ``batch``) graded, but this machine could not grade some items
+asked for — ``not_graded``, such as the CNN unit without TensorFlow — which the output
+names with how to install what is missing. ``demo`` says the same and exits 0.
+"""
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from autograder import __version__
+from autograder.refusals import Refusal
+
+NOT_GRADED_EXIT = 4
+
 
 
 def _cmd_build(args):
@@ -14,7 +27,7 @@ def _cmd_build(args):
         for path in stale:
             print(f"stale: {path}")
         return 1 if stale else 0
-    for path in run.write_all():
+    for path in run.write_all(force=args.force):
         print(f"wrote {path}")
     return 0
 
@@ -41,36 +54,77 @@ def _engine_options(args):
     return {"units": _units(args), "isolation": args.isolation}
 
 
+def _check_isolation(args):
+    """Refuse ``--isolation namespaces`` where bubblewrap cannot make them."""
+    if getattr(args, "isolation", None) == "namespaces":
+        from autograder import isolation
+
+        if not isolation.bwrap_works():
+            raise Refusal("no_namespaces")
+
+
+def isolation_used(mode, sandbox=None):
+    """``{"zh-TW", "en"}``: how student code is isolated under ``--isolation mode`` here.
+
+    ``sandbox`` is the sandbox's own account of what it ran under (`Result.isolation`).
+    """
+    from autograder import isolation
+
+    namespaces = mode == "namespaces" or (mode == "auto" and isolation.bwrap_works())
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if namespaces:
+        text = {"zh-TW": "隔離：Linux 命名空間（bubblewrap）加上資源限制。",
+                "en": "Isolation: Linux namespaces (bubblewrap) and resource limits."}
+    else:
+        why_zh = "（bubblewrap 無法在這裡建立命名空間）" if mode == "auto" else "（--isolation limits）"
+        why_en = " (bubblewrap cannot create namespaces here)" if mode == "auto" else " (--isolation limits)"
+        as_root_zh = "；評分程式以 root 執行" if root else ""
+        as_root_en = "; the grader runs as root" if root else ""
+        text = {"zh-TW": f"隔離：只有資源限制{why_zh}{as_root_zh}。",
+                "en": f"Isolation: resource limits only{why_en}{as_root_en}."}
+    if sandbox:
+        text = {lang: f"{t}\n{'沙盒' if lang == 'zh-TW' else 'Sandbox'}: {sandbox}." for lang, t in text.items()}
+    return text
+
+
 def _cmd_grade(args):
-    from autograder import engine, loader
+    from autograder import engine, loader, units
     from autograder.reports import terminal
 
-    from pathlib import Path
-
     if not Path(args.path).exists():
-        print(f"autograder grade: {args.path}: no such file or folder", file=sys.stderr)
-        return 2
+        raise Refusal("no_path", path=args.path)
+    _check_isolation(args)
+    submission = loader.load(args.path, name=args.name)
+    if not submission.files and not submission.units and not args.gradescope and Path(args.path).suffix != ".zip":
+        # Nothing of the course in it: the path is wrong, not a student's work to grade.
+        # (A broken .zip is graded: every item says why it cannot be read. On Gradescope
+        # an empty submission gets its results.json too.)
+        raise Refusal("no_course_file", path=args.path, expected=", ".join(u.filename for u in units.UNITS))
     from autograder.batch import submitted_units
 
     options = _engine_options(args)
     options["units"] = options["units"] or submitted_units(args.path)  # nbgrader: the assignments handed in
-    submission = loader.load(args.path, name=args.name)
     result = engine.grade(submission, **options)
     if not args.quiet:
         terminal.print_result(result, lang=args.lang)
+    not_graded = terminal.print_not_graded([result])
     if args.json:
         _write_json(args.json, result.to_json())
     if args.gradescope:
+        from autograder import messages
         from autograder.reports import gradescope
 
-        _write_json(args.gradescope, gradescope.results_json(result, args.lang))
+        output = [isolation_used(args.isolation, getattr(result, "isolation", None))]
+        if not_graded:
+            output.append(messages.same(f"not graded on this machine: {', '.join(not_graded)}"))
+        _write_json(args.gradescope, gradescope.results_json(result, args.lang, output=messages.join(*output)))
     faults = getattr(result, "grader_faults", None)
     if faults:
         print("autograder: a grader failed (the result marks those items as errors):", file=sys.stderr)
         for fault in faults:
             print(fault, file=sys.stderr)
         return 3
-    return 0
+    return NOT_GRADED_EXIT if not_graded else 0
 
 
 def _cmd_selfcheck(args):
@@ -78,15 +132,19 @@ def _cmd_selfcheck(args):
     from autograder import engine, loader, paths
     from autograder.reports import terminal
 
+    _check_isolation(args)
     options = _engine_options(args)
     solution = engine.grade(loader.load(paths.SOLUTIONS, name="solutions"), **options)
     stub = engine.grade(loader.load(paths.EXERCISES, name="exercises (stubs)"), **options)
     terminal.print_summary([solution, stub], lang=args.lang, title="selfcheck")
+    # What this machine cannot grade is said, not counted as a problem of the course.
+    terminal.print_not_graded([solution, stub])
+    file_items = [i.id for i in solution.items if i.status == "not_graded"]
     # A trained model file is handed in, not written from the stub: neither side has one.
-    file_items = [i.id for i in solution.items if i.exercise.endswith(".keras")]
-    if file_items:
-        print(f"(not part of the selfcheck: {', '.join(file_items)} — a trained model file, "
-              f"checked by tests/test_cnn_grading.py)")
+    file_items += [i.id for i in solution.items if i.exercise.endswith(".keras") and i.id not in file_items]
+    if any(i.exercise.endswith(".keras") for i in solution.items):
+        print("(not part of the selfcheck: cifar10_cnn.keras — a trained model file, "
+              "checked by tests/test_cnn_grading.py)")
     problems = [f"solutions: {i.id} {i.status}: {i.message['en']}" for i in solution.items
                 if i.status != "passed" and i.id not in file_items]
     problems += [f"stubs: {i.id} is {i.status}, not not_implemented" for i in stub.items
@@ -100,38 +158,66 @@ def _cmd_selfcheck(args):
 
 
 def _print_batch(report, lang):
+    """The class table and what happened; returns the units this machine could not grade."""
+    from autograder.batch import GRADEBOOK_FILE
     from autograder.gradebook import Gradebook
-    from autograder.batch import GRADEBOOK_FILE, grader_version
     from autograder.reports import terminal
 
+    safe = terminal.terminal_safe
     with Gradebook(report.out / GRADEBOOK_FILE) as book:
         rows = book.class_results(report.version)
-    terminal.print_summary([r for _s, _h, r in rows if r is not None], lang=lang,
-                           title=f"{report.out / 'gradebook.csv'}")
-    print(f"{report.students} students: {report.graded} graded now, {report.reused} already in the gradebook "
-          f"({report.seconds:.1f} s)")
+    results = [r for _s, _h, r in rows if r is not None]
+    terminal.print_summary(results, lang=lang, title=f"{report.out / 'gradebook.csv'}")
+    line = f"{report.students} students: {report.graded} graded now"
+    if report.reused:
+        line += f", {report.reused} already in the gradebook"
+    if report.duplicates:
+        line += f", {len(report.duplicates)} identical to another"
+    print(f"{line} ({report.seconds:.1f} s)")
+    for student, first in report.duplicates:
+        print(f"identical submissions (possible copying): {safe(student, markup=False)} = "
+              f"{safe(first, markup=False)}")
+    with_errors = [s for s, _h, r in rows if r is not None and any(i.status in ("error", "timeout") for i in r.items)]
+    if with_errors:
+        print(f"{len(with_errors)} with errors or timeouts: {', '.join(safe(s, markup=False) for s in with_errors)}")
     print(f"feedback pages: {report.out / 'feedback'}/<student>.html   class summary: {report.out / 'summary.html'}")
-    for student, reason in report.failed:
-        print(f"not graded: {terminal.clean(student)}: {reason}", file=sys.stderr)
-    for fault in report.faults:
-        print(f"grader fault: {fault}", file=sys.stderr)
     for note in report.notes:
         print(f"{note['zh-TW']}\n  {note['en']}")
+    for student, reason in report.failed:
+        print(f"not graded: {safe(student, markup=False)}: {reason}", file=sys.stderr)
+    for fault in report.faults:
+        print(f"grader fault: {fault}", file=sys.stderr)
+    return terminal.print_not_graded(results)
+
+
+def _check_batch_folders(root, out):
+    """Refuse a class folder that is no folder, holds no submission, or is the output folder."""
+    from autograder import batch
+
+    root, out = Path(root), Path(out)
+    if not root.is_dir():
+        raise Refusal("not_a_folder", path=root)
+    if out.resolve() == root.resolve() or root.resolve().is_relative_to(out.resolve()):
+        raise Refusal("out_is_root", out=out, root=root)
+    if not batch.discover(root, exclude=[out]):
+        raise Refusal("empty_class", root=root)
+    if out.resolve().is_relative_to(root.resolve()):
+        print(f"--out {out} 在繳交資料夾裡，不把它當成學生評分 — --out {out} is inside the submissions folder; "
+              f"it is not graded as a student.", file=sys.stderr)
 
 
 def _cmd_batch(args):
-    from pathlib import Path
-
     from autograder import batch
 
-    if not Path(args.root).is_dir():
-        print(f"autograder batch: {args.root}: not a folder", file=sys.stderr)
-        return 2
+    _check_batch_folders(args.root, args.out)
+    _check_isolation(args)
     report = batch.run_batch(args.root, args.out, jobs=args.jobs, resume=args.resume, lang=args.lang,
                              units=_units(args), isolation=args.isolation, executor=_executor(args),
                              progress=not args.no_progress, nbgrader=not args.no_nbgrader_gradebook)
-    _print_batch(report, args.lang)
-    return 0 if report.ok else 3
+    not_graded = _print_batch(report, args.lang)
+    if not report.ok:
+        return 3
+    return NOT_GRADED_EXIT if not_graded else 0
 
 
 def _executor(args):
@@ -143,23 +229,26 @@ def _executor(args):
 
 
 def _cmd_demo(args):
-    from pathlib import Path
-
     from autograder import batch, demo
 
+    _check_isolation(args)
     out = Path(args.out)
     root = demo.write_sample_class(out / "submissions")
     print(f"sample class written to {root}")
     report = batch.run_batch(root, out / "grades", jobs=args.jobs, lang=args.lang, isolation=args.isolation,
                              progress=not args.no_progress)
-    _print_batch(report, args.lang)
+    _print_batch(report, args.lang)  # a unit this machine cannot grade is said there; the demo still ran
     return 0 if report.ok else 3
 
 
 def _cmd_gradescope_bundle(args):
     from autograder import gradescope_bundle
 
-    out = gradescope_bundle.write_bundle(args.out, lang=args.lang, units=_units(args), cnn=not args.no_cnn)
+    if Path(args.out).is_dir():
+        raise Refusal("bundle_is_folder", out=args.out, example=Path(args.out) / "autograder.zip")
+
+    out = gradescope_bundle.write_bundle(args.out, lang=args.lang, units=_units(args), cnn=not args.no_cnn,
+                                         isolation=args.isolation)
     print(f"Gradescope autograder bundle: {out} (upload it as the assignment's autograder)")
     return 0
 
@@ -167,9 +256,29 @@ def _cmd_gradescope_bundle(args):
 def _cmd_release(args):
     from autograder import release
 
+    problems = release.check_bundle(release.bundle_files())
+    if problems:
+        raise Refusal("release_leak", problems="\n".join(problems))
     folder, archive = release.write_release(args.out)
     print(f"student bundle: {folder}/ and {archive}")
     return 0
+
+
+def _jobs(value):
+    """``--jobs``: a whole number of at least 1."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(str(Refusal("jobs", value=value)))
+    return jobs
+
+
+def _add_course_option(p, default=None):
+    p.add_argument("--course", metavar="DIR", default=default,
+                   help="the course folder (solutions/, exercises/ …; default: $AUTOGRADER_COURSE_ROOT, "
+                        "this checkout, or the copy installed with the package)")
 
 
 def _add_engine_options(p):
@@ -185,10 +294,13 @@ def build_parser():
         description="影像視覺 course: build the exercises, grade submissions, export grades.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_course_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("build", help="regenerate stubs and notebooks from solutions/")
     p.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite stubs even where exercises were written in them by hand")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("grade", help="grade one submission (folder, .zip, module files or notebooks)")
@@ -203,7 +315,7 @@ def build_parser():
     p = sub.add_parser("batch", help="grade every submission under ROOT into a gradebook and exports")
     p.add_argument("root", help="one folder or .zip per student, or nbgrader's submitted/<student>/<assignment>/")
     p.add_argument("--out", required=True, help="folder for the gradebook and the exports")
-    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
+    p.add_argument("--jobs", type=_jobs, default=None, help="parallel workers (default: number of CPUs)")
     p.add_argument("--resume", action="store_true", help="continue the last unfinished run of ROOT")
     p.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -216,7 +328,7 @@ def build_parser():
 
     p = sub.add_parser("demo", help="grade a bundled sample class (the quick start)")
     p.add_argument("--out", default="autograder-demo", help="where to write the class and its grades")
-    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--jobs", type=_jobs, default=None)
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--isolation", choices=("auto", "namespaces", "limits"), default="auto")
     p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
@@ -227,6 +339,10 @@ def build_parser():
     p.add_argument("--lang", choices=("zh-TW", "en"), default="zh-TW")
     p.add_argument("--units", help="comma-separated units to grade (default: all)")
     p.add_argument("--no-cnn", action="store_true", help="do not install TensorFlow (units 1-4 only)")
+    p.add_argument("--isolation", choices=("auto", "namespaces"), default="auto",
+                   help="where bubblewrap cannot make namespaces (often, as root in Docker): auto grades with "
+                        "resource limits only and says so in results.json; namespaces fails each submission "
+                        "visibly (default: auto)")
     p.set_defaults(func=_cmd_gradescope_bundle)
 
     p = sub.add_parser("release", help="write the student bundle (stubs, public tests) as a folder and a zip")
@@ -236,19 +352,48 @@ def build_parser():
     p = sub.add_parser("selfcheck", help="solutions get full marks, stubs get 0 (for course maintainers)")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_selfcheck)
+    for p in sub.choices.values():
+        _add_course_option(p, default=argparse.SUPPRESS)  # before or after the command
     return parser
 
 
-def main(argv=None):
-    from autograder.batch import UnknownUnits
+def use_course(folder):
+    """Grade with the course in ``folder`` (``--course``); refuse a folder that holds none."""
+    import importlib
 
+    from autograder import paths
+
+    if folder is not None:
+        os.environ[paths.ENV] = str(Path(folder).expanduser().resolve())
+        paths = importlib.reload(paths)
+    if not paths.is_course(paths.COURSE_ROOT):
+        raise Refusal("no_course", root=paths.COURSE_ROOT)
+
+
+def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
+    from autograder import machine
+    from autograder.batch import UnknownUnits
+    from autograder.engine import GraderFault
+
+    machine.quiet_tensorflow()  # before any TensorFlow import, here or in the workers it starts
+
     try:
+        use_course(args.course)
         return args.func(args)
+    except Refusal as refusal:
+        print(f"autograder {args.command}: {refusal}", file=sys.stderr)
+        return 2
     except UnknownUnits as exc:
         print(f"autograder {args.command}: {exc.message['zh-TW']}\n  {exc.message['en']}", file=sys.stderr)
         return 2
+    except GraderFault as fault:
+        print(f"autograder {args.command}: the graders failed — 評分程式本身出錯:\n{fault}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print(f"autograder {args.command}: interrupted — 已中斷", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -19,23 +19,32 @@ from autograder.student import StudentSession
 GRADERS_INI = paths.GRADERS / "graders.ini"
 
 
+# Settings a user's environment could hand pytest: not part of grading.
+_PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
+
+
 @contextlib.contextmanager
 def _own_plugins_only():
-    """Run pytest without the plugins other installed packages register (``pytest11``).
+    """Run pytest with the graders' own settings only, whatever the environment.
 
-    They are not part of grading, and loading them costs start-up time on every
-    ``autograder grade``.
+    The plugins other installed packages register (``pytest11``) are not loaded (they
+    are not part of grading, and cost start-up time on every ``autograder grade``), nor
+    ``PYTEST_ADDOPTS`` or ``PYTEST_PLUGINS``.
     """
-    key = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
-    before = os.environ.get(key)
-    os.environ[key] = "1"
+    before = {key: os.environ.get(key) for key in _PYTEST_ENV}
+    for key, value in _PYTEST_ENV.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = before
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def run_pytest(args, plugins):
@@ -89,6 +98,9 @@ class Engine:
                 sandbox = InProcessSandbox(tmp, modules=self.modules)
             else:
                 sandbox = Sandbox(tmp, mode=self.isolation, processes=self.limits.processes)
+            # What the children actually run under (Gradescope's results.json states it).
+            plan = getattr(sandbox, "plan", None)
+            self.isolation_used = plan.describe() if plan is not None else "none: student code ran in this process"
             try:
                 def jobs():
                     for submission in submissions:
@@ -120,6 +132,8 @@ class Engine:
             *map(str, targets),
             "-c", str(GRADERS_INI),
             "--rootdir", str(paths.GRADERS),
+            # Only the graders' own conftest.py, whatever the working folder holds.
+            "--confcutdir", str(paths.GRADERS),
             "--import-mode=importlib",
             # The graders raise their own problems rather than assert: no rewriting needed.
             "--assert=plain",
@@ -150,6 +164,7 @@ class _Collector:
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "grade(exercise, points, public=False, timeout=None, needs_module=True)")
+        config.addinivalue_line("markers", "needs(*requirements)")
 
 
 def collect_items():
@@ -172,4 +187,5 @@ def grade(submission, **engine_options):
         if not results:
             raise
         results[0].grader_faults = engine.faults
+    results[0].isolation = getattr(engine, "isolation_used", None)
     return results[0]

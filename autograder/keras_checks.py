@@ -25,7 +25,9 @@ MAX_TRAIN_PARAMS = 5_000_000
 @functools.cache
 def keras():
     """Keras, imported on first use and set up for reproducible CPU training."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from autograder import machine
+
+    machine.quiet_tensorflow()
     import keras as k
     import tensorflow as tf
 

@@ -406,15 +406,18 @@ CATALOG = {
         "{call} kept no validation data (no val_loss in the history): pass validation_split to fit.",
     ),
     "tensorflow_unavailable": (
-        "無法評分：評分機器上沒有安裝 TensorFlow。這不是你的錯，助教會重新評分。",
-        "Not graded: TensorFlow is not installed on the grading machine. This is not your fault; the staff "
-        "will regrade it.",
+        "未評分：評分機器上沒有安裝 TensorFlow，這一項需要它。這不是你的錯：這一項不計入得分，也不計入滿分；"
+        "助教裝好 TensorFlow（{install}）後會重新評分。",
+        "Not graded: TensorFlow is not installed on the grading machine, and this item needs it. This is not "
+        "your fault: the item counts in neither your score nor the maximum; the staff will regrade it once "
+        "TensorFlow is installed ({install}).",
     ),
     "data_unavailable": (
-        "無法評分 {file}：評分機器上沒有 CIFAR-10 測試集。這不是你的錯，助教會在有資料的機器上重新評分"
-        "（設定 AUTOGRADER_CIFAR10 或 Keras 快取）。",
-        "{file} could not be graded: the CIFAR-10 test set is not on the grading machine. This is not your "
-        "fault; the staff will regrade it where the data is (AUTOGRADER_CIFAR10 or the Keras cache).",
+        "未評分 {file}：評分機器上沒有真正的 CIFAR-10 測試集。這不是你的錯：這一項不計入得分，也不計入滿分；"
+        "助教會在有資料的機器上重新評分（設定 AUTOGRADER_CIFAR10 或 Keras 快取）。",
+        "{file} not graded: the real CIFAR-10 test set is not on the grading machine. This is not your "
+        "fault: the item counts in neither your score nor the maximum; the staff will regrade it where the "
+        "data is (AUTOGRADER_CIFAR10 or the Keras cache).",
     ),
     "model_accuracy_band": (
         "cifar10_cnn.keras 在 CIFAR-10 測試集的準確率是 {accuracy}：達到 {threshold}，得部分分數"

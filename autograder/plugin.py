@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from autograder import messages
+from autograder import machine, messages
 from autograder import units as course_units
 from autograder.problems import ItemProblem
 from autograder.result import ItemResult, Result
@@ -58,6 +58,9 @@ def item_meta(item):
 
 def problem_result(meta, problem):
     """The item's result when ``problem`` (an `ItemProblem`) stopped it."""
+    if problem.status == "not_graded":  # the machine's lack: counts in neither score nor maximum
+        return ItemResult(meta.id, meta.unit, meta.exercise, 0.0, 0.0, problem.status, meta.visibility,
+                          problem.message, problem.details)
     score = min(getattr(problem, "score", 0.0), meta.points)
     return ItemResult(meta.id, meta.unit, meta.exercise, score, meta.points, problem.status, meta.visibility,
                       problem.message, problem.details)
@@ -96,6 +99,8 @@ class Controller:
     def pytest_configure(self, config):
         config.stash[CONTROLLER] = self
         config.addinivalue_line("markers", "grade(exercise, points, public=False, timeout=None, needs_module=True): a graded item")
+        config.addinivalue_line("markers", "needs(*requirements): what the grading machine must have "
+                                           "(autograder.machine.REQUIREMENTS), else the item is not_graded")
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -127,6 +132,9 @@ class Controller:
         # Stop before any fixture when the unit's file is missing or does not import:
         # the CNN graders' TensorFlow fixtures are never set up for nothing.
         meta = self.metas[item.nodeid]
+        marker = item.get_closest_marker("needs")
+        if marker is not None:
+            machine.require(*marker.args)
         if meta.needs_module:
             self.session.ensure(meta.unit)
 

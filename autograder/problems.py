@@ -67,10 +67,14 @@ class PartialCredit(ItemProblem):
         self.score = float(score)
 
 
-class NotGradable(ItemProblem):
-    """The grading machine lacks what the item needs (the real CIFAR-10 test set).
+class NotGraded(ItemProblem):
+    """The grading machine lacks what the item needs (TensorFlow, the real CIFAR-10).
 
-    Status ``error`` with a message saying so — never a silent 0.
+    Status ``not_graded``: never the student's fault, so the item counts in neither
+    score nor maximum (both 0); the message says what the machine needs.
     """
 
-    status = "error"
+    status = "not_graded"
+
+
+NotGradable = NotGraded

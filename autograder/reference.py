@@ -5,7 +5,6 @@ a student module called ``convolution`` can never be confused with them.
 """
 
 import importlib.util
-import os
 import sys
 from functools import cache
 
@@ -27,7 +26,9 @@ def load(unit_name):
     """
     unit = units.get(unit_name)
     if unit.needs_tensorflow:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow's C++ side loads
+        from autograder import machine
+
+        machine.quiet_tensorflow()  # before TensorFlow's C++ side loads
     name = f"_autograder_reference_{unit.name}"
     spec = importlib.util.spec_from_file_location(name, paths.SOLUTIONS / unit.filename)
     module = importlib.util.module_from_spec(spec)

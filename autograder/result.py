@@ -7,14 +7,16 @@
      "items": [{"id": ..., "unit": ..., "exercise": ..., "score": ..., "max_score": ...,
                 "status": ..., "visibility": ..., "message": {"zh-TW": ..., "en": ...}}, ...]}
 
-``score`` and ``max_score`` are the sums over ``items``; ``units`` sums per unit.
+``score`` and ``max_score`` are the sums over ``items``; ``units`` sums per unit. A
+``not_graded`` item (the grading machine lacks TensorFlow or the real CIFAR-10) has
+``score`` and ``max_score`` 0, so it counts in neither.
 ``gradable`` is false when the submission itself could not be read (a corrupt or
 hostile archive, nothing recognisable in it): every item then says why.
 """
 
 from dataclasses import dataclass, field
 
-STATUSES = ("passed", "failed", "error", "timeout", "missing", "not_implemented")
+STATUSES = ("passed", "failed", "error", "timeout", "missing", "not_implemented", "not_graded")
 VISIBILITIES = ("public", "hidden")
 ITEM_KEYS = ("id", "unit", "exercise", "score", "max_score", "status", "visibility", "message")
 
@@ -75,6 +77,11 @@ class Result:
             unit["score"] = round(unit["score"] + item.score, 6)
             unit["max_score"] = round(unit["max_score"] + item.max_score, 6)
         return out
+
+    @property
+    def not_graded(self):
+        """The items the grading machine could not grade (status ``not_graded``)."""
+        return [i for i in self.items if i.status == "not_graded"]
 
     def to_json(self):
         return {

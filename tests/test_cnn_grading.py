@@ -155,5 +155,6 @@ def test_model_file_without_the_data_is_not_a_silent_zero(tmp_path, monkeypatch)
     sub = loader.from_files("no_data", {"cifar10_cnn.keras": _model_file(tmp_path, "zero", 0)})
     result = engine.grade(sub, units=UNIT)
     item = next(i for i in result.items if i.exercise == "cifar10_cnn.keras")
-    assert item.status == "error" and "CIFAR-10 test set is not on the grading machine" in item.message["en"]
+    assert item.status == "not_graded" and "CIFAR-10 test set is not on the grading machine" in item.message["en"]
+    assert (item.score, item.max_score) == (0, 0)  # the machine's lack: in neither score nor maximum
     assert "CIFAR-10" in item.message["zh-TW"]

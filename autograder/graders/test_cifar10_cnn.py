@@ -11,10 +11,12 @@ import os
 import numpy as np
 import pytest
 
-from autograder import cifar10, keras_checks as kc, messages
-from autograder.problems import Mismatch, Missing, NotGradable, PartialCredit
+from autograder import cifar10, keras_checks as kc, machine, messages
+from autograder.problems import Mismatch, Missing, NotGraded, PartialCredit
 
 grade = pytest.mark.grade
+# An item that needs TensorFlow on the grading machine is not_graded without it (autograder.machine).
+needs_tensorflow = pytest.mark.needs("tensorflow")
 
 # The grader's training budget for the student's architecture, on the synthetic set:
 # 2000 images, at most 3 epochs of batches of 32 (stopping early once the training
@@ -33,7 +35,7 @@ def keras():
     try:
         return kc.keras()
     except ImportError:
-        raise NotGradable(messages.text("tensorflow_unavailable")) from None
+        raise NotGraded(messages.text("tensorflow_unavailable", install=machine.install_hint("tensorflow"))) from None
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +86,7 @@ def raw_batch(rng, n=6):
     return rng.integers(0, 256, size=(n, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, size=n)
 
 
+@needs_tensorflow
 @grade("preprocess", 4, public=True)
 def test_preprocess_scales_pixels(student, ref, check, rng):
     x, y = raw_batch(rng)
@@ -92,6 +95,7 @@ def test_preprocess_scales_pixels(student, ref, check, rng):
     check.dtype(got[0], "float32", call=f"{student.last.description} → x")
 
 
+@needs_tensorflow
 @grade("preprocess", 4, public=True)
 def test_preprocess_one_hot(student, ref, check, rng):
     x, y = raw_batch(rng, 10)
@@ -100,6 +104,7 @@ def test_preprocess_one_hot(student, ref, check, rng):
     check.dtype(got[1], "float32", call=f"{student.last.description} → y")
 
 
+@needs_tensorflow
 @grade("preprocess", 2)
 def test_preprocess_labels_as_column(student, ref, check, rng):
     """Keras' ``cifar10.load_data()`` gives labels of shape (N, 1)."""
@@ -108,6 +113,7 @@ def test_preprocess_labels_as_column(student, ref, check, rng):
     check.close(got[1], ref.preprocess(x, y.reshape(-1, 1))[1], part="y")
 
 
+@needs_tensorflow
 @grade("preprocess", 2)
 def test_preprocess_leaves_inputs(student, ref, check, rng):
     x, y = raw_batch(rng, 4)
@@ -143,6 +149,7 @@ def test_resize_bilinear_uneven_ratios(student, ref, check, rng):
 
 
 # ----------------------------------------------------------------------------- build_dnn
+@needs_tensorflow
 @grade("build_dnn", 5)
 def test_build_dnn_is_flat(student):
     call = "build_dnn()"
@@ -154,17 +161,20 @@ def test_build_dnn_is_flat(student):
     kc.check_softmax_output(model, 10, call)
 
 
+@needs_tensorflow
 @grade("build_dnn", 3)
 def test_build_dnn_compiled(student):
     check_compiled(student, "build_dnn")
 
 
+@needs_tensorflow
 @grade("build_dnn", 3)
 def test_build_dnn_shapes_and_classes(student):
     check_other_shapes(student, "build_dnn")
 
 
 # ----------------------------------------------------------------------------- build_cnn
+@needs_tensorflow
 @grade("build_cnn", 7)
 def test_build_cnn_layers(student):
     call = "build_cnn()"
@@ -177,11 +187,13 @@ def test_build_cnn_layers(student):
     kc.check_softmax_output(model, 10, call)
 
 
+@needs_tensorflow
 @grade("build_cnn", 4)
 def test_build_cnn_compiled(student):
     check_compiled(student, "build_cnn")
 
 
+@needs_tensorflow
 @grade("build_cnn", 2)
 def test_build_cnn_shapes_and_classes(student):
     check_other_shapes(student, "build_cnn")
@@ -193,6 +205,7 @@ def trained(student, synthetic):
         data, synthetic, epochs=TRAIN_EPOCHS, batch_size=TRAIN_BATCH, seed=TRAIN_SEED, call="build_cnn()"))
 
 
+@needs_tensorflow
 @grade("build_cnn", 4, timeout=120)
 def test_build_cnn_loss_falls_in_training(student, synthetic):
     losses = trained(student, synthetic)["losses"]
@@ -200,6 +213,7 @@ def test_build_cnn_loss_falls_in_training(student, synthetic):
         raise Mismatch(messages.text("loss_not_falling", call="build_cnn()", losses=", ".join(f"{v:.3f}" for v in losses)))
 
 
+@needs_tensorflow
 @grade("build_cnn", 5, timeout=120)
 def test_build_cnn_learns_the_synthetic_set(student, synthetic):
     accuracy = trained(student, synthetic)["accuracy"]
@@ -213,6 +227,7 @@ def augmentation(student):
     return rebuilt(student, "build_augmentation")
 
 
+@needs_tensorflow
 @grade("build_augmentation", 3)
 def test_augmentation_flips_horizontally_only(student):
     flips = [l for l in kc.flat_layers(augmentation(student)) if type(l).__name__ == "RandomFlip"]
@@ -224,6 +239,7 @@ def test_augmentation_flips_horizontally_only(student):
         raise Mismatch(messages.text("flip_mode", call="build_augmentation()", got=", ".join(map(str, modes))))
 
 
+@needs_tensorflow
 @grade("build_augmentation", 2)
 def test_augmentation_moves_or_turns(student):
     names = {type(l).__name__ for l in kc.flat_layers(augmentation(student))}
@@ -236,6 +252,7 @@ def _images(rng):
     return rng.uniform(0, 1, size=(4, 32, 32, 3)).astype(np.float32)
 
 
+@needs_tensorflow
 @grade("build_augmentation", 2)
 def test_augmentation_is_identity_at_inference(student, check, rng, keras):
     layer = augmentation(student)
@@ -243,6 +260,7 @@ def test_augmentation_is_identity_at_inference(student, check, rng, keras):
     check.close(np.asarray(layer(x, training=False)), x, call="build_augmentation()(x, training=False)", atol=1e-6)
 
 
+@needs_tensorflow
 @grade("build_augmentation", 3)
 def test_augmentation_is_random_in_training(student, rng, keras):
     layer = augmentation(student)
@@ -291,6 +309,7 @@ def transfer(student):
     return rebuilt(student, "build_transfer_model")
 
 
+@needs_tensorflow
 @grade("build_transfer_model", 5, timeout=60)
 def test_transfer_base_is_frozen_mobilenetv2(student):
     call = "build_transfer_model()"
@@ -302,6 +321,7 @@ def test_transfer_base_is_frozen_mobilenetv2(student):
         raise Mismatch(messages.text("base_not_frozen", call=call))
 
 
+@needs_tensorflow
 @grade("build_transfer_model", 3, timeout=60)
 def test_transfer_head(student):
     call = "build_transfer_model()"
@@ -313,11 +333,13 @@ def test_transfer_head(student):
     kc.check_softmax_output(model, 10, call)
 
 
+@needs_tensorflow
 @grade("build_transfer_model", 2, timeout=60)
 def test_transfer_compiled(student):
     check_compiled(student, "build_transfer_model")
 
 
+@needs_tensorflow
 @grade("build_transfer_model", 2, timeout=60)
 def test_transfer_trains_only_the_head(student):
     """With the base frozen, only the new head's weights are trainable."""
@@ -345,6 +367,7 @@ def _logs(reply, call):
 CALL_TRAIN = "train(model, x, y, epochs=4, batch_size=32, validation_split=0.25)"
 
 
+@needs_tensorflow
 @grade("train", 5, timeout=120)
 def test_train_returns_history_whose_loss_falls(student, synthetic):
     losses = _logs(history(student, synthetic), CALL_TRAIN).get("loss") or []
@@ -352,6 +375,7 @@ def test_train_returns_history_whose_loss_falls(student, synthetic):
         raise Mismatch(messages.text("loss_not_falling", call=CALL_TRAIN, losses=", ".join(f"{v:.3f}" for v in losses)))
 
 
+@needs_tensorflow
 @grade("train", 2, timeout=120)
 def test_train_runs_the_epochs_asked_for(student, synthetic):
     losses = _logs(history(student, synthetic), CALL_TRAIN).get("loss") or []
@@ -359,6 +383,7 @@ def test_train_runs_the_epochs_asked_for(student, synthetic):
         raise Mismatch(messages.text("wrong_epochs", call=CALL_TRAIN, expected=4, got=len(losses)))
 
 
+@needs_tensorflow
 @grade("train", 2, timeout=120)
 def test_train_keeps_a_validation_split(student, synthetic):
     if "val_loss" not in _logs(history(student, synthetic), CALL_TRAIN):
@@ -366,13 +391,14 @@ def test_train_keeps_a_validation_split(student, synthetic):
 
 
 # ----------------------------------------------------------------------------- the trained model file
+@needs_tensorflow
 @grade("cifar10_cnn.keras", 12, needs_module=False, timeout=300)
 def test_trained_model_file_accuracy(student, real_cifar10):
     data = student.files.get(KERAS_FILE)
     if data is None:
         raise Missing(messages.text("file_missing", file=KERAS_FILE))
     if real_cifar10 is None or not real_cifar10.real:
-        raise NotGradable(messages.text("data_unavailable", file=KERAS_FILE))
+        raise NotGraded(messages.text("data_unavailable", file=KERAS_FILE))
     model = kc.load_model_file(data, KERAS_FILE)
     accuracy = kc.accuracy_of(model, real_cifar10.x_test, real_cifar10.y_test)
     points = 12

@@ -51,8 +51,9 @@ COLOURS = {
     "red": ("#a4161a", "#fde3e1"),
     "magenta": ("#7a2ea8", "#f3e6fb"),
     "yellow": ("#7a4d00", "#fdf0cc"),
+    "cyan": ("#0b5563", "#def4f7"),
 }
-MARKDOWN_MARK = {"green": "✅", "red": "❌", "magenta": "⏱️", "yellow": "⚠️"}
+MARKDOWN_MARK = {"green": "✅", "red": "❌", "magenta": "⏱️", "yellow": "⚠️", "cyan": "⏸️"}
 
 SANS = '"Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", "Heiti TC", sans-serif'
 MONO = ('"Noto Sans Mono CJK TC", "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", '

@@ -9,26 +9,33 @@ see every message once the deadline has passed.
 VISIBILITY = {"public": "visible", "hidden": "after_due_date"}
 
 
-def results_json(result, lang="zh-TW"):
-    """The ``results.json`` dict of a `autograder.result.Result`."""
+def results_json(result, lang="zh-TW", output=None):
+    """The ``results.json`` dict of a `autograder.result.Result`.
+
+    ``output`` (``{"zh-TW", "en"}``), when given, is the top-level ``output`` students
+    see above the tests: how their code was isolated, what could not be graded.
+    """
     other = "en" if lang == "zh-TW" else "zh-TW"
     tests = []
     for item in result.items:
-        output = item.message[lang]
+        text = item.message[lang]
         if item.status != "passed":
-            output += "\n\n" + item.message[other]
+            text += "\n\n" + item.message[other]
         tests.append({
             "name": f"{item.id} ({item.exercise})",
             "score": item.score,
             "max_score": item.max_score,
             "status": "passed" if item.status == "passed" else "failed",
-            "output": output,
+            "output": text,
             "visibility": VISIBILITY[item.visibility],
         })
-    return {
+    data = {
         "score": result.score,
         "max_score": result.max_score,
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    if output is not None:
+        data["output"] = output[lang] + "\n" + output[other]
+    return data

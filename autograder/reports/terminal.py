@@ -1,9 +1,9 @@
 """Results as terminal tables (rich), in zh-TW or English.
 
-Student-controlled text (a submission's name, messages that carry printed output or
-exception text) reaches the terminal only through `clean`: escape sequences (colours,
-OSC 52 clipboard writes, window titles, screen clears) and other control characters
-are removed, and it is printed as plain text, never as rich markup.
+Tables fit an 80-column terminal (and a pipe, where rich assumes 80): long names wrap
+onto a second line rather than being cut; the full names are in the CSV and HTML
+exports. Every text a student controls (a submission's name, printed output, an
+exception's message) goes through `terminal_safe` before it reaches the terminal.
 """
 
 import dataclasses
@@ -12,10 +12,12 @@ import unicodedata
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from autograder import units as course_units
+
 
 STATUS_TEXT = {
     "passed": ("通過", "passed", "green"),
@@ -24,24 +26,43 @@ STATUS_TEXT = {
     "timeout": ("逾時", "timeout", "magenta"),
     "missing": ("缺少", "missing", "yellow"),
     "not_implemented": ("尚未實作", "not written", "yellow"),
+    "not_graded": ("未評分", "not graded", "cyan"),
 }
 
 HEAD = {
     "zh-TW": {"unit": "單元", "item": "項目", "exercise": "練習", "status": "狀態", "points": "得分",
-              "total": "總分", "problems": "未通過的項目", "passed": "通過"},
+              "total": "總分", "problems": "未通過的項目", "passed": "通過",
+              "submission": "繳交"},
     "en": {"unit": "Unit", "item": "Item", "exercise": "Exercise", "status": "Status", "points": "Points",
-           "total": "Total", "problems": "Items not passed", "passed": "passed"},
+           "total": "Total", "problems": "Items not passed", "passed": "passed",
+           "submission": "submission"},
 }
+
+
+def terminal_safe(text, markup=True):
+    """``text`` a student controls, made safe to show in a terminal.
+
+    Escape and control sequences are removed (a name or a printed line cannot set the
+    window title, write the clipboard with OSC 52, move the cursor or clear the
+    screen); with ``markup`` (for rich), ``[...]`` is escaped so it prints as itself.
+    """
+    text = clean(text)
+    return escape(text) if markup else text
 
 
 def _num(x):
     return f"{x:g}"
 
 
-# ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/SOS/PM/APC strings (to BEL or
-# ST), and two-character escapes; then the 8-bit CSI/OSC introducers.
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)"
-                      r"|[\x9b\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*[\x07\x9c]?")
+# Escape sequences a terminal acts on: OSC (title, clipboard: OSC 0, OSC 52, …) up to
+# BEL or ST, CSI (cursor, colour, erase …), other two-byte ESC sequences, and their
+# 8-bit C1 forms.
+_ESCAPES = re.compile(
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC … BEL / ST
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences
+)
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
@@ -90,22 +111,30 @@ def print_result(result, lang="zh-TW", console=None, details=True):
     for unit, items in by_unit.items():
         totals = result.units[unit]
         table = Table(title=f"{unit_title(unit, lang)}  ({_num(totals['score'])}/{_num(totals['max_score'])})",
-                      box=box.SIMPLE_HEAD, title_justify="left")
-        table.add_column(h["item"])
-        table.add_column(h["exercise"])
+                      box=box.SIMPLE_HEAD, title_justify="left", collapse_padding=True, pad_edge=False)
+        table.add_column(h["item"], overflow="fold")
+        table.add_column(h["exercise"], overflow="fold")
         table.add_column(h["status"])
         table.add_column(h["points"], justify="right")
         for item in items:
             table.add_row(plain(item.id.split(".", 1)[-1]), plain(item.exercise), status_label(item.status, lang),
                           f"{_num(item.score)}/{_num(item.max_score)}")
         console.print(table)
-    failed = [i for i in result.items if i.status != "passed"]
+    failed = [i for i in result.items if i.status not in ("passed", "not_graded")]
     if details and failed:
         console.rule(h["problems"])
         for item in failed:
             console.print(f"[bold]{item.id}[/bold] ({status_label(item.status, lang)})", highlight=False)
-            console.print(item.message[lang], markup=False, highlight=False)
+            console.print(terminal_safe(item.message[lang]), highlight=False)
             console.print()
+    # Items this machine could not grade share one reason: said once per reason.
+    reasons = {}
+    for item in result.not_graded:
+        reasons.setdefault(item.message[lang], []).append(item.id)
+    for message, ids in reasons.items():
+        console.print(f"[bold]{len(ids)} × {status_label('not_graded', lang)}[/bold]: "
+                      f"{', '.join(ids) if len(ids) <= 3 else f'{ids[0]} … {ids[-1]}'}", highlight=False)
+        console.print(terminal_safe(message), highlight=False)
 
 
 def print_summary(results, lang="zh-TW", console=None, title=None):
@@ -117,13 +146,65 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
         for u in r.units:
             if u not in unit_names:
                 unit_names.append(u)
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("submission")
-    for u in unit_names:
-        table.add_column(u, justify="right")
-    table.add_column(h["total"], justify="right")
+    # Units are headed by their number (the caption names them), so six score columns
+    # and a readable name column fit 80 columns; a long name wraps, it is never cut.
+    number = {u.name: u.number for u in course_units.UNITS}
+    heads = [str(number.get(u, u)) for u in unit_names]
+    caption = "  ".join(f"{head} {u}" for head, u in zip(heads, unit_names) if head != u)
+    table = Table(title=terminal_safe(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left",
+                  collapse_padding=True, pad_edge=False)
+    longest = max((len(r.submission) for r in results), default=10)
+    table.add_column(h["submission"], overflow="fold", min_width=min(max(longest, 10), 16))
+    for head in heads:
+        table.add_column(head, justify="right", no_wrap=True)
+    table.add_column(h["total"], justify="right", no_wrap=True)
     for r in results:
         units = r.units
-        cells = [f"{_num(units[u]['score'])}/{_num(units[u]['max_score'])}" if u in units else "" for u in unit_names]
-        table.add_row(plain(r.submission), *cells, f"{_num(r.score)}/{_num(r.max_score)}")
+        cells = [_cell(units[u]) if u in units else "" for u in unit_names]
+        table.add_row(terminal_safe(r.submission), *cells, _cell({"score": r.score, "max_score": r.max_score}))
     console.print(table)
+    if caption:  # printed apart: as the table's caption it would widen the table to its length
+        console.print(f"  {caption}", highlight=False)
+
+
+def _cell(totals):
+    """``score/max``; a unit none of whose items could be graded here shows ``—``."""
+    if totals["max_score"] == 0 and totals["score"] == 0:
+        return "—"
+    return f"{_num(totals['score'])}/{_num(totals['max_score'])}"
+
+
+def print_not_graded(results, console=None):
+    """Say loudly which units this machine could not grade, and how to fix it.
+
+    Returns the names of those units (empty when everything was graded).
+    """
+    from autograder import machine
+
+    console = console or Console(stderr=True)
+    counts = {}
+    for r in results:
+        per_unit = {}
+        for item in r.not_graded:
+            per_unit[item.unit] = per_unit.get(item.unit, 0) + 1
+        for unit, n in per_unit.items():
+            counts[unit] = max(counts.get(unit, 0), n)
+    if not counts:
+        return []
+    lacking = machine.missing()
+    for unit, n in counts.items():
+        number = course_units.get(unit).number if unit in course_units.BY_NAME else "?"
+        if "tensorflow" in lacking:
+            zh = (f"單元 {number} {unit} 未評分（{n} 項）：這台機器沒有安裝 TensorFlow。"
+                  f"這些項目不計入得分也不計入滿分。安裝後重新評分：{machine.install_hint('tensorflow')}")
+            en = (f"Unit {number} {unit} was NOT GRADED ({n} items): TensorFlow is not installed on this machine. "
+                  f"Those items count in neither score nor maximum. Install it and grade again: "
+                  f"{machine.install_hint('tensorflow')}")
+        else:
+            zh = (f"單元 {number} {unit} 有 {n} 項未評分：這台機器沒有真正的 CIFAR-10 測試集"
+                  f"（設定 AUTOGRADER_CIFAR10，或放進 Keras 快取 ~/.keras/datasets）。")
+            en = (f"Unit {number} {unit}: {n} items NOT GRADED: the real CIFAR-10 test set is not on this machine "
+                  f"(set AUTOGRADER_CIFAR10, or put it in the Keras cache ~/.keras/datasets).")
+        console.print(f"[bold yellow]{escape(zh)}[/bold yellow]", highlight=False)
+        console.print(f"[bold yellow]{escape(en)}[/bold yellow]", highlight=False)
+    return list(counts)
