@@ -60,7 +60,7 @@ def problem_result(meta, problem):
     """The item's result when ``problem`` (an `ItemProblem`) stopped it."""
     score = min(getattr(problem, "score", 0.0), meta.points)
     return ItemResult(meta.id, meta.unit, meta.exercise, score, meta.points, problem.status, meta.visibility,
-                      problem.message, problem.details)
+                      problem.message, problem.details, diagnosis=getattr(problem, "diagnosis", None))
 
 
 class Controller:
