@@ -9,8 +9,8 @@ of the CNN unit's models is a test on the rebuilt model's configuration (``shows
 
 `diagnose` names a misconception for a failed item from behaviour only: it replays the
 item's recorded calls (their inputs, what the student returned, the side conditions the
-item checked) on every candidate and names the first that reproduces all of them within
-the comparison's tolerance while the reference does not reproduce the failing call.
+item checked) on every candidate and names one only when it alone reproduces all of them
+within the comparison's tolerance while the reference does not.
 """
 
 import copy
@@ -348,7 +348,7 @@ def _(m):
 
     def minibatches(n, batch_size, rng):
         batches = right(n, batch_size, rng)
-        return batches[:-1] if len(batches) > 1 and len(batches[-1]) < batch_size else batches
+        return batches[:-1] if batches and len(batches[-1]) < batch_size else batches
     return {"minibatches": minibatches}
 
 
@@ -625,22 +625,19 @@ def diagnose(exercise, unit, calls):
     exercise, unit : str
         The item's exercise and unit.
     calls : list of Call
-        The item's calls in order; one of them ``failed``.
+        The item's calls in order, those whose check failed marked ``failed``.
     """
     failing = [c for c in calls if c.failed]
     if not failing:
         return None
     observed = [c for c in calls if c.parts or c.failed]
     ref = reference.load(unit)
-    if any(reproduces(observe(ref, c), c) for c in failing):
-        return None  # the student's values are the reference's on these inputs: nothing to explain
-    for mis in candidates(exercise):
-        if mis.unit != unit:
-            continue
-        module = variant(mis.id)
-        if all(reproduces(observe(module, c), c) for c in observed):
-            return mis.id
-    return None
+    if all(reproduces(observe(ref, c), c) for c in failing):
+        return None  # the reference explains what the student's code did on these inputs
+    found = [mis.id for mis in candidates(exercise)
+             if mis.unit == unit and all(reproduces(observe(variant(mis.id), c), c) for c in observed)]
+    # Two misconceptions that both explain the item cannot be told apart by it: name neither.
+    return found[0] if len(found) == 1 else None
 
 
 def diagnose_model(item_id, model):

@@ -73,10 +73,15 @@ def _path(root, value, depth=3):
 
 
 class Check:
-    """`autograder.compare` with ``call`` defaulting to the student's latest call."""
+    """`autograder.compare` with ``call`` defaulting to the student's latest call.
 
-    def __init__(self, student):
+    ``lenient``: a failed value or side-condition check is noted on its call and the
+    item goes on (used to replay a failed item to its end for `autograder.diagnoses`).
+    """
+
+    def __init__(self, student, lenient=False):
         self.student = student
+        self.lenient = lenient
 
     def _call(self, call):
         if call is not None:
@@ -94,7 +99,11 @@ class Check:
         except Mismatch:
             if path is not None:
                 call.failed = True
-            raise
+            if not self.lenient:
+                raise
+            if path is None:
+                self.unexplained = True
+            return None
 
     def _side(self, record, flag, compare_it):
         call = self.student.call_of(record) if isinstance(self.student, RecordingModule) else None
@@ -105,7 +114,8 @@ class Check:
         except Mismatch:
             if call is not None:
                 call.failed = True
-            raise
+            if not self.lenient:
+                raise
 
     def close(self, got, expected, call=None, **options):
         tolerance = {k: options[k] for k in ("rtol", "atol") if k in options}
@@ -149,12 +159,36 @@ def pytest_runtest_call(item):
     student = item.funcargs.get("student")
     if not isinstance(student, RecordingModule):
         return
-    _controller, meta = _meta_of(item)
-    found = diagnoses.diagnose(meta.exercise, meta.unit, student.calls)
+    controller, meta = _meta_of(item)
+    calls = _replayed(item, controller, meta)
+    found = diagnoses.diagnose(meta.exercise, meta.unit, calls if calls is not None else student.calls)
     if found is None:
         found = _model_diagnosis(student, meta)
     if found is not None:
         excinfo[1].diagnosis = diagnoses.message(found)
+
+
+REPLAYABLE = {"student", "ref", "check", "rng"}
+
+
+def _replayed(item, controller, meta):
+    """The calls of ``item`` run again to its end, every failed check noted and passed
+    over, so that a diagnosis sees every failing call of the item, not only the first.
+    `None` when the item cannot be replayed or stops early."""
+    names = set(item._fixtureinfo.argnames)
+    if not names <= REPLAYABLE or "student" not in names:
+        return None
+    student = RecordingModule(controller.session, meta.unit, lambda: reference.load(meta.unit), timeout=meta.timeout)
+    check = Check(student, lenient=True)
+    given = {"student": student, "ref": reference.load(meta.unit), "check": check,
+             "rng": np.random.default_rng(meta.seed)}
+    try:
+        item.function(**{name: given[name] for name in names})
+    except Exception:  # noqa: BLE001 - the replay stopped early: use the first run's calls
+        return None
+    if getattr(check, "unexplained", False) or not any(c.failed for c in student.calls):
+        return None
+    return student.calls
 
 
 def _model_diagnosis(student, meta):
