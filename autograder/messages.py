@@ -251,6 +251,26 @@ CATALOG = {
         "{exercise} of {assignment} ({points} points) has no graded cell in the notebook, so it is not "
         "in nbgrader's total.",
     ),
+    "summary_diagnoses": ("全班最常見的觀念問題", "The class's most common misconceptions"),
+    "summary_diagnoses_count": ("份繳交", "submissions"),
+    "summary_diagnoses_none": ("沒有任何繳交顯示已知的觀念問題。", "No submission shows a known misconception."),
+    "diagnosis_label": ("觀念", "Misconception"),
+    "page_diagnoses": ("你的程式顯示的觀念問題", "What your code shows"),
+    "page_diagnoses_intro": (
+        "評分程式用這些常見錯誤的做法重算了你的輸入，結果和你的程式一模一樣：先把這個觀念弄清楚，下面的項目多半會一起通過。",
+        "The grader recomputed your inputs with these common mistakes and got exactly what your code returned: "
+        "straighten out the idea first, and most of the items below should pass with it.",
+    ),
+    "page_diagnosis_see": ("這一項顯示的觀念問題，說明在本頁上方。", "The misconception this item shows; explained at the top of the page."),
+    "page_diagnosis_items": ("影響 {count} 個項目（{points} 分）：{items}", "Affects {count} items ({points} points): {items}"),
+    "grouped_not_implemented": (
+        "{name} 尚未實作：它的 {count} 個項目都是 0 分（共 {points} 分）。",
+        "{name} is not written yet: its {count} items score 0 ({points} points).",
+    ),
+    "grouped_unit": (
+        "{file}：以下訊息適用於這個檔案的全部 {count} 個項目（共 {points} 分）。",
+        "{file}: this applies to all {count} items of the file ({points} points).",
+    ),
     "wrong_dtype": ("{call}：dtype 應為 {expected}，得到 {got}。", "{call}: the dtype should be {expected}, got {got}."),
     # The CNN unit (autograder.keras_checks, graders/test_cifar10_cnn.py).
     "model_not_keras": (

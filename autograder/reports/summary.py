@@ -20,6 +20,7 @@ from pathlib import Path
 from autograder import units as course_units
 from autograder.reports.feedback import (BASE_CSS, HTML_LANG, _check_lang, _e, _breakable, _num, _other, _t,
                                          atomic_write)
+from autograder.reports.grouping import diagnosis_counts
 from autograder.reports.terminal import HEAD, unit_title
 
 __all__ = ["render_summary", "write_summary", "score_stats", "histogram", "unit_means", "item_pass_rates",
@@ -312,6 +313,20 @@ def _assignment_section(unit, results, lang, other, h):
     parts.append("</div>")
     parts.append(f'{_heading("summary_histogram", lang, other, tag="h3")}'
                  f"{_svg_histogram(histogram(results), max_score, lang)}")
+    rows = []
+    for entry in diagnosis_counts(results):
+        rows.append(
+            f'<tr data-diagnosis="{_e(entry["id"])}" data-submissions="{entry["submissions"]}">'
+            f'<td class="num">{entry["submissions"]}</td>'
+            f'<td><code>{_breakable(entry["id"])}</code></td>'
+            f'<td>{_e(entry[lang])}<div class="other" lang="{HTML_LANG[other]}">{_e(entry[other])}</div></td></tr>'
+        )
+    body = (f'<div class="scroll"><table class="diagnoses"><thead><tr><th class="num">'
+            f'{_e(_t("summary_diagnoses_count", lang))}</th><th>id</th><th></th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>' if rows
+            else f'<p class="empty">{_e(_t("summary_diagnoses_none", lang))}</p>')
+    out.append(f'<section class="card">{_heading("summary_diagnoses", lang, other)}{body}</section>')
+
     rows = []
     for rank, entry in enumerate(item_pass_rates(results), 1):
         rows.append(

@@ -4,7 +4,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from autograder import messages
 from autograder import units as course_units
+from autograder.reports import grouping
 
 STATUS_TEXT = {
     "passed": ("通過", "passed", "green"),
@@ -60,10 +62,27 @@ def print_result(result, lang="zh-TW", console=None, details=True):
         console.print(table)
     failed = [i for i in result.items if i.status != "passed"]
     if details and failed:
+        other = "en" if lang == "zh-TW" else "zh-TW"
+        found = grouping.diagnosed(result)
+        if found:
+            console.rule(messages.text("page_diagnoses")[lang])
+            for entry in found:
+                console.print(f"[bold yellow]{messages.text('diagnosis_label')[lang]}[/bold yellow] "
+                              f"[bold]{entry.diagnosis['id']}[/bold]", highlight=False)
+                console.print(entry.diagnosis[lang], markup=False, highlight=False)
+                console.print(entry.diagnosis[other], markup=False, highlight=False, style="dim")
+                console.print(messages.text("page_diagnosis_items", count=len(entry.items), points=_num(entry.lost),
+                                            items=", ".join(i.id.split(".", 1)[-1] for i in entry.items))[lang],
+                              markup=False, highlight=False, style="dim")
+                console.print()
         console.rule(h["problems"])
-        for item in failed:
-            console.print(f"[bold]{item.id}[/bold] ({status_label(item.status, lang)})", highlight=False)
-            console.print(item.message[lang], markup=False, highlight=False)
+        for entry in grouping.entries(result):
+            label = entry.title if entry.kind != "item" else entry.items[0].id
+            console.print(f"[bold]{label}[/bold] ({status_label(entry.status, lang)})", highlight=False)
+            if entry.diagnosis:
+                console.print(f"{messages.text('diagnosis_label')[lang]}: {entry.diagnosis['id']}",
+                              markup=False, highlight=False, style="yellow")
+            console.print(entry.message[lang], markup=False, highlight=False)
             console.print()
 
 
@@ -86,3 +105,11 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
         cells = [f"{_num(units[u]['score'])}/{_num(units[u]['max_score'])}" if u in units else "" for u in unit_names]
         table.add_row(r.submission, *cells, f"{_num(r.score)}/{_num(r.max_score)}")
     console.print(table)
+    common = grouping.diagnosis_counts(results)
+    if common:
+        table = Table(title=messages.text("summary_diagnoses")[lang], box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column(messages.text("summary_diagnoses_count")[lang], justify="right")
+        table.add_column("id")
+        for entry in common:
+            table.add_row(str(entry["submissions"]), entry["id"])
+        console.print(table)
