@@ -375,6 +375,67 @@ MUTANTS = [
 ]
 
 
+# The CNN unit's misconceptions (graded with TensorFlow, so kept out of `MUTANTS`, which
+# the batch benchmark and the demo draw from). ``fails`` are the items that must name
+# ``diagnosis``; a model mistake may also cost training items, which name nothing.
+CNN_MUTANTS = [
+    Mutant(
+        "preprocess_not_scaled", "cifar10_cnn",
+        "x.astype(np.float32) / 255.0", "x.astype(np.float32)",
+        _ids("cifar10_cnn", "preprocess_scales_pixels", "preprocess_leaves_inputs"),
+        diagnosis="preprocess.no_scaling",
+    ),
+    Mutant(
+        "preprocess_integer_labels", "cifar10_cnn",
+        "np.eye(10, dtype=np.float32)[y.astype(np.int64)]", "y.astype(np.int64)",
+        _ids("cifar10_cnn", "preprocess_one_hot", "preprocess_labels_as_column"),
+        diagnosis="preprocess.integer_labels",
+    ),
+    Mutant(
+        "cnn_ends_in_logits", "cifar10_cnn",
+        "            layers.GlobalAveragePooling2D(),\n            layers.Dense(num_classes, activation=\"softmax\"),",
+        "            layers.GlobalAveragePooling2D(),\n            layers.Dense(num_classes),",
+        _ids("cifar10_cnn", "build_cnn_layers", "build_cnn_shapes_and_classes"),
+        diagnosis="build_cnn.logits",
+    ),
+    Mutant(
+        "cnn_average_pooling", "cifar10_cnn",
+        "out.append(layers.MaxPooling2D())", "out.append(layers.AveragePooling2D())",
+        _ids("cifar10_cnn", "build_cnn_layers"),
+        diagnosis="build_cnn.no_pooling",
+    ),
+    Mutant(
+        "dnn_with_a_convolution", "cifar10_cnn",
+        "            layers.Flatten(),\n            layers.Dense(256",
+        "            layers.Conv2D(8, 3, activation=\"relu\"),\n            layers.Flatten(),\n            layers.Dense(256",
+        _ids("cifar10_cnn", "build_dnn_is_flat"),
+        diagnosis="build_dnn.has_convolution",
+    ),
+    Mutant(
+        "augmentation_flips_vertically", "cifar10_cnn",
+        'layers.RandomFlip("horizontal")', 'layers.RandomFlip("horizontal_and_vertical")',
+        _ids("cifar10_cnn", "augmentation_flips_horizontally_only"),
+        diagnosis="build_augmentation.vertical_flip",
+    ),
+    Mutant(
+        "transfer_base_trainable", "cifar10_cnn",
+        "    base.trainable = False\n", "",
+        _ids("cifar10_cnn", "transfer_base_is_frozen_mobilenetv2", "transfer_trains_only_the_head"),
+        diagnosis="build_transfer_model.base_trainable",
+    ),
+]
+
+
+def combined_source(unit, mutants):
+    """The solution of ``unit`` with every mutant of ``mutants`` applied (they must not overlap)."""
+    source = solution_source(unit)
+    for m in mutants:
+        if source.count(m.old) != 1:
+            raise AssertionError(f"mutant {m.name}: {m.old!r} occurs {source.count(m.old)} times")
+        source = source.replace(m.old, m.new)
+    return source
+
+
 def generated_class(n, seed=0):
     """``{student: {file: source}}`` of ``n`` students with 0–3 mistakes each (in
     different units), reproducible from ``seed``. Every student's files differ (a
