@@ -400,7 +400,7 @@ CNN_MUTANTS = [
     ),
     Mutant(
         "cnn_average_pooling", "cifar10_cnn",
-        "out.append(layers.MaxPooling2D())", "out.append(layers.AveragePooling2D())",
+        "out.append(layers.MaxPooling2D())", "out.append(layers.AveragePooling2D(2))",
         _ids("cifar10_cnn", "build_cnn_layers"),
         diagnosis="build_cnn.no_pooling",
     ),
