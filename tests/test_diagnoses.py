@@ -6,6 +6,8 @@ the diagnosis reaches the result JSON, the gradebook and every report.
 
 import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -268,3 +270,45 @@ def test_an_unwritten_exercise_and_a_broken_file_are_one_entry_each(graded):
     assert len(entries) == 1 and entries[0].kind == "unit" and len(entries[0].items) == len(broken.items)
     page = feedback.render_html(broken)
     assert page.count("syntax error") == 1
+
+
+# ----------------------------------------------------------------------------- the public tests
+def _public_failures(tmp_path, files, *tests):
+    for name, source in files.items():
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pytest", *tests, f"--against={tmp_path}", "-q", "-p", "no:randomly"],
+                          cwd=paths.COURSE_ROOT, capture_output=True, text=True, timeout=300)
+    out = proc.stdout
+    assert "During handling" not in out and "Mismatched elements" not in out, out[-3000:]
+    body = out.split("= FAILURES =")[1].split("公開測試得分")[0] if "= FAILURES =" in out else ""
+    blocks = re.split(r"\n_{3,} (\S+) _{3,}\n", "\n" + body)
+    return dict(zip(blocks[1::2], blocks[2::2]))
+
+
+def test_public_tests_name_the_misconception_once_per_failure(tmp_path):
+    mutant = {m.name: m for m in MUTANTS}
+    files = {"convolution.py": mutant["flipped_kernel"].files()["convolution.py"],
+             "optimizers.py": mutant["rmsprop_sigma_starts_at_zero"].files()["optimizers.py"]}
+    failures = _public_failures(tmp_path, files, "exercises/tests/test_convolution.py",
+                                "exercises/tests/test_optimizers.py")
+    conv = {k: v for k, v in failures.items() if k.startswith("test_conv2d")}
+    rms = {k: v for k, v in failures.items() if "rmsprop" in k}
+    assert conv and rms and set(failures) == set(conv) | set(rms)
+    for text in conv.values():
+        assert text.count("觀念 misconception") == 1 and "180°" in text and "cross-correlation" in text
+        assert text.count("wrong values") + text.count("wrong shape") == 1
+    for text in rms.values():
+        assert text.count("觀念 misconception") == 1 and "σ⁰ = |g⁰|" in text
+
+
+def test_public_tests_name_nothing_outside_the_catalog(tmp_path):
+    files = {"convolution.py": HANDWRITTEN["conv2d_off_by_one"][1]}
+    failures = _public_failures(tmp_path, files, "exercises/tests/test_convolution.py")
+    assert failures and all("misconception" not in text for text in failures.values())
+    assert all("得到 got" in text for text in failures.values())
+
+
+@pytest.mark.slow
+def test_the_public_table_is_current():
+    """``exercises/misconceptions.json`` is what ``python -m autograder.diagnoses`` writes."""
+    assert (paths.EXERCISES / diagnoses.PUBLIC_TABLE).read_text(encoding="utf-8") == diagnoses.public_table_text()
