@@ -732,6 +732,51 @@ def public_table_text():
     return json.dumps(public_table(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+
+# ============================================================================ coverage of the catalog
+def coverage(mutants, results):
+    """Per catalog id, the mutant that exercises it and whether the grader named it.
+
+    Parameters
+    ----------
+    mutants : list of autograder.samples.Mutant
+    results : dict
+        ``{mutant name: Result}``; a mutant without a result is reported as not graded.
+
+    Returns
+    -------
+    list of dict
+        ``{"id", "mutant", "failed", "named", "elsewhere"}``, catalog order: ``failed`` the
+        number of items the mutant failed, ``named`` how many of them carry the id,
+        ``elsewhere`` how many items carry any other diagnosis (should be 0).
+    """
+    rows = []
+    by_id = {m.diagnosis: m for m in mutants if m.diagnosis}
+    for mis_id in CATALOG:
+        mutant = by_id.get(mis_id)
+        result = results.get(mutant.name) if mutant else None
+        row = {"id": mis_id, "mutant": mutant.name if mutant else None, "failed": None, "named": None,
+               "elsewhere": None}
+        if result is not None:
+            failed = [i for i in result.items if i.status != "passed"]
+            row["failed"] = len(failed)
+            row["named"] = sum(1 for i in failed if i.diagnosis and i.diagnosis["id"] == mis_id)
+            row["elsewhere"] = sum(1 for i in result.items if i.diagnosis and i.diagnosis["id"] != mis_id)
+        rows.append(row)
+    return rows
+
+
+def coverage_markdown(rows):
+    """`coverage` as a Markdown table."""
+    out = ["| misconception | mutant (`autograder.samples`) | items failed | named on | named elsewhere |",
+           "| --- | --- | ---: | ---: | ---: |"]
+    for r in rows:
+        graded = r["failed"] is not None
+        out.append(f"| `{r['id']}` | {('`' + r['mutant'] + '`') if r['mutant'] else '—'} "
+                   f"| {r['failed'] if graded else 'not graded'} | {r['named'] if graded else '—'} "
+                   f"| {r['elsewhere'] if graded else '—'} |")
+    return "\n".join(out) + "\n"
+
 if __name__ == "__main__":  # python -m autograder.diagnoses: rewrite the public tests' table
     from autograder import paths
 

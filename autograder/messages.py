@@ -268,8 +268,8 @@ CATALOG = {
         "{name} is not written yet: its {count} items score 0 ({points} points).",
     ),
     "grouped_unit": (
-        "{file}：以下訊息適用於這個檔案的全部 {count} 個項目（共 {points} 分）。",
-        "{file}: this applies to all {count} items of the file ({points} points).",
+        "{file}：以下訊息適用於這個檔案的 {count} 個項目（共 {points} 分）。",
+        "{file}: this applies to {count} items of the file ({points} points).",
     ),
     "wrong_dtype": ("{call}：dtype 應為 {expected}，得到 {got}。", "{call}: the dtype should be {expected}, got {got}."),
     # The CNN unit (autograder.keras_checks, graders/test_cifar10_cnn.py).

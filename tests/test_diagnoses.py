@@ -312,3 +312,22 @@ def test_public_tests_name_nothing_outside_the_catalog(tmp_path):
 def test_the_public_table_is_current():
     """``exercises/misconceptions.json`` is what ``python -m autograder.diagnoses`` writes."""
     assert (paths.EXERCISES / diagnoses.PUBLIC_TABLE).read_text(encoding="utf-8") == diagnoses.public_table_text()
+
+
+def test_coverage_report_of_the_numpy_misconceptions(graded):
+    rows = diagnoses.coverage(MUTANTS, graded)
+    numpy_ids = {m.diagnosis for m in MUTANTS if m.diagnosis}
+    for row in rows:
+        if row["id"] in numpy_ids:
+            assert row["failed"] and row["named"] == row["failed"] and row["elsewhere"] == 0, row
+        else:  # the CNN unit's, graded by tests/test_diagnoses_cnn.py
+            assert row["failed"] is None
+    table = diagnoses.coverage_markdown(rows)
+    assert table.count("\n") == len(diagnoses.CATALOG) + 2
+    assert "| `conv2d.flipped_kernel` | `flipped_kernel` | 11 | 11 | 0 |" in table
+
+
+def test_every_catalog_text_has_both_languages_with_the_same_placeholders():
+    for key, (zh, en) in messages.CATALOG.items():
+        assert zh and en, key
+        assert messages._fields(zh) == messages._fields(en), key

@@ -2,8 +2,8 @@
 
 - The diagnoses come first: each misconception once, with the items it explains.
 - An exercise that is not written yet is one entry, not one per item.
-- A message shared by every item of a unit (a syntax error, a missing file, an import
-  that failed) is one entry for the unit, not one per item.
+- A message shared by several items of a unit (a syntax error, a missing file, an
+  import that failed) is one entry, not one per item.
 - Every other item that did not pass is an entry of its own.
 """
 
@@ -68,21 +68,13 @@ def diagnosed(result):
 def entries(result):
     """The problems of ``result`` as report entries (see the module docstring)."""
     not_passed = [i for i in result.items if i.status != "passed"]
-    by_unit = {}
-    for item in result.items:
-        by_unit.setdefault(item.unit, []).append(item)
-    whole_unit = {}
-    for unit, items in by_unit.items():
-        first = items[0]
-        if len(items) > 1 and first.status in ("error", "missing") and all(
-                i.status == first.status and i.message == first.message for i in items):
-            whole_unit[unit] = items
     out, done = [], set()
     for item in not_passed:
         if item.id in done:
             continue
-        if item.unit in whole_unit:
-            items = whole_unit[item.unit]
+        same = [i for i in not_passed if i.unit == item.unit and i.status == item.status and i.message == item.message]
+        if item.status in ("error", "missing") and len(same) > 1:
+            items = same
             message = messages.join(
                 messages.text("grouped_unit", file=f"{item.unit}.py", count=len(items),
                               points=_points(sum(i.max_score for i in items))), item.message)
