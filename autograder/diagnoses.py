@@ -746,9 +746,11 @@ def coverage(mutants, results):
     Returns
     -------
     list of dict
-        ``{"id", "mutant", "failed", "named", "elsewhere"}``, catalog order: ``failed`` the
-        number of items the mutant failed, ``named`` how many of them carry the id,
-        ``elsewhere`` how many items carry any other diagnosis (should be 0).
+        ``{"id", "mutant", "failed", "named", "elsewhere", "other_failed"}``, catalog order:
+        ``failed`` the number of the mutant's own items (``Mutant.fails``) that failed,
+        ``named`` how many of them carry the id, ``elsewhere`` how many items carry a
+        diagnosis they should not (should be 0), ``other_failed`` the failed items outside
+        ``Mutant.fails`` (a CNN mistake may also slow training; the missing model file).
     """
     rows = []
     by_id = {m.diagnosis: m for m in mutants if m.diagnosis}
@@ -756,25 +758,28 @@ def coverage(mutants, results):
         mutant = by_id.get(mis_id)
         result = results.get(mutant.name) if mutant else None
         row = {"id": mis_id, "mutant": mutant.name if mutant else None, "failed": None, "named": None,
-               "elsewhere": None}
+               "elsewhere": None, "other_failed": None}
         if result is not None:
-            failed = [i for i in result.items if i.status != "passed"]
+            failed = [i for i in result.items if i.status != "passed" and i.id in mutant.fails]
             row["failed"] = len(failed)
             row["named"] = sum(1 for i in failed if i.diagnosis and i.diagnosis["id"] == mis_id)
-            row["elsewhere"] = sum(1 for i in result.items if i.diagnosis and i.diagnosis["id"] != mis_id)
+            row["elsewhere"] = sum(1 for i in result.items if i.diagnosis and (
+                i.diagnosis["id"] != mis_id or i.id not in mutant.fails))
+            row["other_failed"] = sum(1 for i in result.items if i.status != "passed" and i.id not in mutant.fails)
         rows.append(row)
     return rows
 
 
 def coverage_markdown(rows):
     """`coverage` as a Markdown table."""
-    out = ["| misconception | mutant (`autograder.samples`) | items failed | named on | named elsewhere |",
-           "| --- | --- | ---: | ---: | ---: |"]
+    out = ["| misconception | mutant (`autograder.samples`) | its items failed | named on | named elsewhere "
+           "| other items failed |",
+           "| --- | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         graded = r["failed"] is not None
         out.append(f"| `{r['id']}` | {('`' + r['mutant'] + '`') if r['mutant'] else '—'} "
                    f"| {r['failed'] if graded else 'not graded'} | {r['named'] if graded else '—'} "
-                   f"| {r['elsewhere'] if graded else '—'} |")
+                   f"| {r['elsewhere'] if graded else '—'} | {r['other_failed'] if graded else '—'} |")
     return "\n".join(out) + "\n"
 
 if __name__ == "__main__":  # python -m autograder.diagnoses: rewrite the public tests' table

@@ -605,7 +605,8 @@ def render_markdown(result, image_links=None, lang="zh-TW"):
                     ">",
                     f"> *{_md_text(entry.diagnosis.get(other, ''))}*",
                     ">",
-                    f"> {_md_text(_t('page_diagnosis_items', lang, count=len(entry.items), points=_num(entry.lost), items='ITEMS')).replace('ITEMS', items)}",
+                    "> " + _md_text(_t("page_diagnosis_items", lang, count=len(entry.items), points=_num(entry.lost),
+                                       items="ITEMS")).replace("ITEMS", items),
                     ""]
     unit_totals = result.units
     for unit, items in _by_unit(result).items():
