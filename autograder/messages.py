@@ -262,7 +262,8 @@ CATALOG = {
         "straighten out the idea first, and most of the items below should pass with it.",
     ),
     "page_diagnosis_see": ("這一項顯示的觀念問題，說明在本頁上方。", "The misconception this item shows; explained at the top of the page."),
-    "page_diagnosis_items": ("影響 {count} 個項目（{points} 分）：{items}", "Affects {count} items ({points} points): {items}"),
+    "page_diagnosis_items": ("影響 {count} 個項目，失去 {points} 分：{items}",
+                             "Affects {count} items, {points} points lost: {items}"),
     "grouped_not_implemented": (
         "{name} 尚未實作：它的 {count} 個項目都是 0 分（共 {points} 分）。",
         "{name} is not written yet: its {count} items score 0 ({points} points).",
