@@ -331,3 +331,15 @@ def test_every_catalog_text_has_both_languages_with_the_same_placeholders():
     for key, (zh, en) in messages.CATALOG.items():
         assert zh and en, key
         assert messages._fields(zh) == messages._fields(en), key
+
+
+def test_inputs_too_large_are_not_replayed():
+    """A student's own output fed back as an input (RMSProp's state) may be huge: the
+    error model does not run on it in the grading process."""
+    big = {"sigma": np.zeros(diagnoses.MAX_REPLAY_BYTES // 8 + 1)}
+    assert diagnoses.kept_inputs((np.ones(4), np.ones(4), big), {}) is None
+    call = diagnoses.Call("call", "rmsprop_step", None, None, None, failed=True)
+    assert diagnoses.observe(diagnoses.variant("rmsprop_step.sigma0_zero"), call) is None
+    assert diagnoses.diagnose("rmsprop_step", "optimizers", [call]) is None
+    small = diagnoses.kept_inputs((np.ones(4),), {"lr": 0.1})
+    assert small is not None and np.array_equal(small[0][0], np.ones(4)) and small[1] == {"lr": 0.1}

@@ -36,7 +36,8 @@ class RecordingModule(RemoteModule):
         return record
 
     def _keep(self, kind, name, args, kwargs, run):
-        call = diagnoses.Call(kind, name, diagnoses._copy(tuple(args)), diagnoses._copy(dict(kwargs)), None)
+        kept = diagnoses.kept_inputs(args, kwargs)
+        call = diagnoses.Call(kind, name, *(kept or (None, None)), None)
         try:
             return run()
         finally:
