@@ -252,7 +252,6 @@ CATALOG = {
         "in nbgrader's total.",
     ),
     "summary_diagnoses": ("全班最常見的觀念問題", "The class's most common misconceptions"),
-    "summary_diagnoses_count": ("份繳交", "submissions"),
     "summary_diagnoses_none": ("沒有任何繳交顯示已知的觀念問題。", "No submission shows a known misconception."),
     "diagnosis_label": ("觀念", "Misconception"),
     "page_diagnoses": ("你的程式顯示的觀念問題", "What your code shows"),

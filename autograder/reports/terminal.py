@@ -108,7 +108,7 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
     common = grouping.diagnosis_counts(results)
     if common:
         table = Table(title=messages.text("summary_diagnoses")[lang], box=box.SIMPLE_HEAD, title_justify="left")
-        table.add_column(messages.text("summary_diagnoses_count")[lang], justify="right")
+        table.add_column(messages.text("summary_submissions")[lang], justify="right")
         table.add_column("id")
         for entry in common:
             table.add_row(str(entry["submissions"]), entry["id"])
