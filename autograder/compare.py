@@ -138,8 +138,8 @@ def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
     if 0 < arr.ndim and arr.size <= SHOW_WHOLE:
         message = messages.join(message, messages.text(
             "arrays_side_by_side",
-            expected=np.array2string(expected, precision=5, suppress_small=True),
-            got=np.array2string(arr, precision=5, suppress_small=True),
+            expected=array_text(expected),
+            got=array_text(arr),
         ))
     raise Mismatch(message, details=details)
 
@@ -215,3 +215,94 @@ def dtype(got, name, call):
     """An array of dtype ``name`` (``"float32"``) — asked for where the contract names one."""
     if not isinstance(got, np.ndarray) or got.dtype != np.dtype(name):
         raise Mismatch(messages.text("wrong_dtype", call=call, expected=name, got=_kind(got)))
+
+
+def same(got, expected, *, rtol=RTOL, atol=None, integer=False):
+    """Whether ``got`` equals ``expected`` as the checks above would judge it: numbers
+    and arrays within tolerance (`close`), ints exactly and as ints (`integer`), lists,
+    tuples and dicts element by element. Used to tell whether a misconception
+    reproduces what the student's code returned."""
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and set(map(str, got)) == set(map(str, expected)) and all(
+            same(got.get(k), v, rtol=rtol, atol=atol, integer=integer) for k, v in expected.items())
+    if isinstance(expected, (list, tuple)) and not _numeric_sequence(expected):
+        return isinstance(got, (list, tuple)) and len(got) == len(expected) and all(
+            same(g, e, rtol=rtol, atol=atol, integer=integer) for g, e in zip(got, expected))
+    is_int = isinstance(expected, (int, np.integer)) and not isinstance(expected, (bool, np.bool_))
+    if integer or is_int:
+        got_int = isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_))
+        if is_int or got_int:
+            return is_int and got_int and int(got) == int(expected)
+    try:
+        close(got, expected, "", rtol=rtol, atol=atol)
+    except (Mismatch, TypeError, ValueError):
+        return False
+    return True
+
+
+def _numeric_sequence(value):
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (ValueError, TypeError):
+        return False
+
+
+# ----------------------------------------------------------------------------- describing calls
+def _array_text(value):
+    """A small array with every element as ``{:.6g}`` (``-1e-09``, not ``-0.``)."""
+    if value.ndim == 0:
+        return _fmt(value[()])
+    if value.dtype.kind not in "biuf":
+        return " ".join(np.array2string(value, separator=", ").split())
+    return "[" + ", ".join(_array_text(v) for v in value) + "]"
+
+
+def array_text(value):
+    """``value`` printed faithfully for a message (every element ``{:.6g}``, aligned)."""
+    value = np.asarray(value)
+    if value.dtype.kind not in "biuf":
+        return np.array2string(value)
+    width = max((len(_fmt(v)) for v in value.flat), default=1)
+    return np.array2string(value, separator=" ", formatter={"all": lambda v: _fmt(v).rjust(width)},
+                           max_line_width=100)
+
+
+def describe_value(value, depth=0):
+    """A compact, faithful rendering of an argument: small arrays in full, others by
+    dtype and shape; numbers as ``{:.6g}``."""
+    from autograder.sandbox.codec import Ref
+
+    if isinstance(value, np.ndarray):
+        if value.size <= 6 and value.ndim <= 2:
+            return _array_text(value)
+        return f"array({value.dtype}, {'×'.join(map(str, value.shape)) or 'scalar'})"
+    if isinstance(value, (bool, int, float, np.generic)) and not isinstance(value, (str, bytes)):
+        return _fmt(value)
+    if isinstance(value, (str, Ref)):
+        return repr(value)
+    if isinstance(value, dict):
+        if depth > 1:
+            return "{…}"
+        return "{" + ", ".join(f"{k}: {describe_value(v, depth + 1)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        if len(value) <= 6 and depth <= 1:
+            inner = ", ".join(describe_value(v, depth + 1) for v in value)
+            return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+        return f"{type(value).__name__} of {len(value)}"
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+def describe_call(name, args, kwargs, reference=None):
+    """``name(p1=…, p2=…)`` with the parameter names of the reference function."""
+    import inspect
+
+    function = getattr(reference, name, None) if reference is not None else None
+    try:
+        params = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        params = []
+    parts = [f"{params[i] if i < len(params) else f'arg{i}'}={describe_value(a)}" for i, a in enumerate(args)]
+    parts += [f"{k}={describe_value(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"

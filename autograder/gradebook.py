@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS items (
     status TEXT NOT NULL,
     visibility TEXT NOT NULL,
     message TEXT NOT NULL,
+    diagnosis TEXT,
     PRIMARY KEY (content_hash, grader_version, item_id),
     FOREIGN KEY (content_hash, grader_version) REFERENCES results (content_hash, grader_version)
 );
@@ -139,6 +140,9 @@ class Gradebook:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(items)")}
+            if "diagnosis" not in columns:  # a gradebook from before diagnoses: the column is added, empty
+                self.db.execute("ALTER TABLE items ADD COLUMN diagnosis TEXT")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -207,9 +211,12 @@ class Gradebook:
                 (content_hash, grader_version, result.score, result.max_score, int(result.gradable), _now(),
                  seconds, run_id))
             self.db.executemany(
-                "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO items (content_hash, grader_version, position, item_id, unit, exercise, score, max_score,"
+                " status, visibility, message, diagnosis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(content_hash, grader_version, n, i.id, i.unit, i.exercise, i.score, i.max_score, i.status,
-                  i.visibility, json.dumps(i.message, ensure_ascii=False)) for n, i in enumerate(result.items)])
+                  i.visibility, json.dumps(i.message, ensure_ascii=False),
+                  None if i.diagnosis is None else json.dumps(i.diagnosis, ensure_ascii=False))
+                 for n, i in enumerate(result.items)])
             self.db.executemany(
                 "INSERT INTO images VALUES (?, ?, ?, ?, ?)",
                 [(content_hash, grader_version, item_id, kind, png)
@@ -223,9 +230,10 @@ class Gradebook:
         if row is None:
             return None
         items = [
-            ItemResult(item_id, unit, exercise, score, max_score, status, visibility, json.loads(message))
-            for item_id, unit, exercise, score, max_score, status, visibility, message in self.db.execute(
-                "SELECT item_id, unit, exercise, score, max_score, status, visibility, message FROM items "
+            ItemResult(item_id, unit, exercise, score, max_score, status, visibility, json.loads(message),
+                       diagnosis=None if diagnosis is None else json.loads(diagnosis))
+            for item_id, unit, exercise, score, max_score, status, visibility, message, diagnosis in self.db.execute(
+                "SELECT item_id, unit, exercise, score, max_score, status, visibility, message, diagnosis FROM items "
                 "WHERE content_hash=? AND grader_version=? ORDER BY position", (content_hash, grader_version))
         ]
         return Result(name, items, gradable=bool(row[0]))

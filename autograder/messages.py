@@ -316,6 +316,26 @@ CATALOG = {
         "{exercise} of {assignment} ({points} points) has no graded cell in the notebook, so it is not "
         "in nbgrader's total.",
     ),
+    "summary_diagnoses": ("全班最常見的觀念問題", "The class's most common misconceptions"),
+    "summary_diagnoses_none": ("沒有任何繳交顯示已知的觀念問題。", "No submission shows a known misconception."),
+    "diagnosis_label": ("觀念", "Misconception"),
+    "page_diagnoses": ("你的程式顯示的觀念問題", "What your code shows"),
+    "page_diagnoses_intro": (
+        "評分程式用這些常見錯誤的做法重算了你的輸入，結果和你的程式一模一樣：先把這個觀念弄清楚，下面的項目多半會一起通過。",
+        "The grader recomputed your inputs with these common mistakes and got exactly what your code returned: "
+        "straighten out the idea first, and most of the items below should pass with it.",
+    ),
+    "page_diagnosis_see": ("這一項顯示的觀念問題，說明在本頁上方。", "The misconception this item shows; explained at the top of the page."),
+    "page_diagnosis_items": ("影響 {count} 個項目，失去 {points} 分：{items}",
+                             "Affects {count} items, {points} points lost: {items}"),
+    "grouped_not_implemented": (
+        "{name} 尚未實作：它的 {count} 個項目都是 0 分（共 {points} 分）。",
+        "{name} is not written yet: its {count} items score 0 ({points} points).",
+    ),
+    "grouped_unit": (
+        "{file}：以下訊息適用於這個檔案的 {count} 個項目（共 {points} 分）。",
+        "{file}: this applies to {count} items of the file ({points} points).",
+    ),
     "wrong_dtype": ("{call}：dtype 應為 {expected}，得到 {got}。", "{call}: the dtype should be {expected}, got {got}."),
     # The CNN unit (autograder.keras_checks, graders/test_cifar10_cnn.py).
     "model_not_keras": (
@@ -430,6 +450,236 @@ CATALOG = {
         "cifar10_cnn.keras reaches {accuracy} accuracy on the CIFAR-10 test set, below {lowest}.",
     ),
 }
+
+
+# The misconceptions of `autograder.diagnoses`: the idea, then where the lesson explains it.
+# (zh-TW, en, lesson file, section heading)
+DIAGNOSES = {
+    "conv_output_size.ceil": (
+        "你的程式把 (n + 2p − k)/s 無條件進位了。卷積核放不下的最後一格不算：公式是向下取整 floor(...) + 1。",
+        "Your code rounds (n + 2p − k)/s up. A last position where the kernel does not fit does not count: "
+        "the formula rounds down, floor(...) + 1.",
+        "01_convolution.md", "3. 輸出有多大？"),
+    "conv_output_size.float": (
+        "你的程式回傳了沒有取整的 (n + 2p − k)/s + 1（浮點數）。輸出邊長是格子數，要向下取整成整數。",
+        "Your code returns (n + 2p − k)/s + 1 unrounded, a float. An output size counts positions: round it "
+        "down to an integer.",
+        "01_convolution.md", "3. 輸出有多大？"),
+    "conv2d.flipped_kernel": (
+        "你的程式把卷積核旋轉了 180°（數學課本與 scipy.signal.convolve2d 的「真」卷積）。本課的卷積是 Keras "
+        "Conv2D 計算的互相關：卷積核不翻轉，直接蓋在視窗上逐格相乘再加總。",
+        "Your code rotates the kernel by 180° (the textbook's true convolution, as scipy.signal.convolve2d). "
+        "In this course convolution is what Keras' Conv2D computes, cross-correlation: the kernel is laid on "
+        "the window as it is, multiplied element by element and summed.",
+        "01_convolution.md", "小提醒：本課的「卷積」其實是互相關"),
+    "conv2d.stride_ignored": (
+        "你的程式不管 stride 是多少都一格一格移動。步幅 s 表示視窗每次跳 s 格，輸出因此變小。",
+        "Your code moves one pixel at a time whatever the stride. A stride s makes the window jump s pixels, "
+        "so the output gets smaller.",
+        "01_convolution.md", "4. 步幅與補零：寫出 `conv2d`"),
+    "conv2d.same_extra_top_left": (
+        "padding=\"same\" 需要補的 0 總數是奇數時，你把多出來的那個補在上方／左方。Keras 把它補在下方／右方。",
+        "With padding=\"same\" and an odd number of zeros to add, your code puts the extra zero at the "
+        "top/left. Keras puts it at the bottom/right.",
+        "01_convolution.md", "4. 步幅與補零：寫出 `conv2d`"),
+    "conv2d.same_symmetric": (
+        "padding=\"same\" 時你在每一邊都補 (k−1)//2 個 0。Keras 的規則是讓輸出邊長等於 ceil(n/s)："
+        "補的總數由 n、k、s 決定，奇數時多的一個補在下方／右方。",
+        "With padding=\"same\" your code adds (k−1)//2 zeros on every side. Keras' rule makes the output "
+        "ceil(n/s) long: the total follows from n, k and s, and an odd extra zero goes at the bottom/right.",
+        "01_convolution.md", "4. 步幅與補零：寫出 `conv2d`"),
+    "conv2d_multi.bias_ignored": (
+        "你的程式沒有加上 bias。Conv2D 的每個輸出通道在加總所有輸入通道之後，還要加上自己的偏差值。",
+        "Your code does not add the bias. Each output channel of Conv2D adds its own bias after summing over "
+        "the input channels.",
+        "01_convolution.md", "5. 多通道的卷積：Keras 的 `Conv2D`"),
+    "max_pool2d.stride_one": (
+        "沒有給 stride 時，你用了 stride 1。池化的預設步幅等於 pool_size：視窗不重疊，影像縮小 pool_size 倍。",
+        "When no stride is given your code uses stride 1. Pooling's default stride is pool_size: the windows "
+        "do not overlap and the image shrinks by pool_size.",
+        "01_convolution.md", "最大池化（max pooling）"),
+    "flatten.column_major": (
+        "你的程式以行優先（column-major, Fortran）的順序攤平。Keras 的 Flatten 以列優先（row-major）："
+        "最後一個軸變化最快。",
+        "Your code flattens in column-major (Fortran) order. Keras' Flatten is row-major: the last axis "
+        "changes fastest.",
+        "01_convolution.md", "攤平（flatten）"),
+    "global_average_pool.over_channels": (
+        "你的程式在通道軸上取平均。全域平均池化是對每個通道把整張 H×W 平均成一個數，輸出長度是 C。",
+        "Your code averages over the channel axis. Global average pooling averages each channel over the "
+        "whole H×W, giving C numbers.",
+        "01_convolution.md", "全域平均池化（global average pooling）"),
+    "count_conv_params.no_bias": (
+        "你的參數數量沒有算偏差值。use_bias=True 時，每個濾波器還有一個 bias。",
+        "Your count leaves out the biases. With use_bias=True every filter has one bias as well.",
+        "01_convolution.md", "一個 `Conv2D` 層有多少參數？"),
+    "count_conv_params.no_input_channels": (
+        "你的參數數量沒有乘上輸入通道數。每個濾波器的權重是 kh × kw × c_in 個。",
+        "Your count leaves out the input channels. Each filter has kh × kw × c_in weights.",
+        "01_convolution.md", "一個 `Conv2D` 層有多少參數？"),
+    "gaussian_kernel.missing_factor_two": (
+        "你的高斯函數用了 exp(−r²/σ²)，少了分母的 2。公式是 exp(−(x²+y²)/(2σ²))。",
+        "Your Gaussian uses exp(−r²/σ²): the 2 in the denominator is missing. The formula is "
+        "exp(−(x²+y²)/(2σ²)).",
+        "01_convolution.md", "高斯濾波器"),
+    "gaussian_kernel.unnormalised": (
+        "你的高斯核沒有除以總和。模糊濾波器的權重加起來要等於 1，影像才不會變亮或變暗。",
+        "Your Gaussian kernel is not divided by its sum. A blur's weights must sum to 1 so the image gets "
+        "neither brighter nor darker.",
+        "01_convolution.md", "高斯濾波器"),
+    "median_filter.mean": (
+        "你的程式取了每個視窗的平均值。中值濾波取的是中位數：排序後正中間的值，所以椒鹽雜訊的極端值不會混進結果。",
+        "Your code takes each window's mean. The median filter takes the median, the middle value once "
+        "sorted, so salt-and-pepper extremes do not leak into the result.",
+        "01_convolution.md", "中值濾波器（去除椒鹽雜訊）"),
+    "sobel_magnitude.abs_sum": (
+        "你的程式用 |gx| + |gy|。邊緣強度是梯度向量的長度 sqrt(gx² + gy²)。",
+        "Your code uses |gx| + |gy|. The edge strength is the length of the gradient vector, sqrt(gx² + gy²).",
+        "01_convolution.md", "Sobel 濾波器：找邊緣"),
+    "sharpen.minus": (
+        "你的程式減去了拉普拉斯的響應。本課的拉普拉斯核中心是 +8，銳利化是把它加回影像：image + amount · 響應。",
+        "Your code subtracts the Laplacian response. The course's Laplacian has +8 at its centre, so "
+        "sharpening adds it: image + amount · response.",
+        "01_convolution.md", "拉普拉斯濾波器與銳利化"),
+    "sigmoid.overflow": (
+        "你的 sigmoid 直接計算 exp(−x)：|x| 很大時會溢位（警告、inf 或 nan）。只對 −|x| 取 exp，再依 x 的正負組合，"
+        "就永遠不會溢位。",
+        "Your sigmoid computes exp(−x) directly, which overflows for large |x| (a warning, inf or nan). "
+        "Taking exp of −|x| only, and combining by the sign of x, never overflows.",
+        "02_activations.md", "小心溢位（overflow）"),
+    "sigmoid_derivative.of_output": (
+        "你的程式算的是 x(1−x)：把輸入 x 當成了 σ(x)。這個函式拿到的是激活前的 x，要先算 σ(x) 再代入 σ(1−σ)。",
+        "Your code computes x(1−x), treating x as σ(x). The function receives the pre-activation x: "
+        "compute σ(x) first, then σ(1−σ).",
+        "02_activations.md", "2. Sigmoid 的導數"),
+    "tanh_derivative.of_output": (
+        "你的程式算的是 1 − x²：把輸入 x 當成了 tanh(x)。要先算 tanh(x) 再代入 1 − tanh²。",
+        "Your code computes 1 − x², treating x as tanh(x). Compute tanh(x) first, then 1 − tanh².",
+        "02_activations.md", "3. tanh"),
+    "relu_derivative.zero_at_zero": (
+        "你的 ReLU 導數在 x = 0 給 0。ReLU 在 0 不可微，投影片約定 x ≥ 0 時導數為 1。",
+        "Your ReLU derivative gives 0 at x = 0. ReLU has no derivative at 0; the slides' convention is 1 "
+        "where x ≥ 0.",
+        "02_activations.md", "4. ReLU"),
+    "numerical_derivative.one_sided": (
+        "你的程式用單邊差分 (f(x+h) − f(x))/h，誤差是 O(h)。中央差分 (f(x+h) − f(x−h))/(2h) 的誤差是 O(h²)。",
+        "Your code uses the one-sided difference (f(x+h) − f(x))/h, whose error is O(h). The central "
+        "difference (f(x+h) − f(x−h))/(2h) has an O(h²) error.",
+        "02_activations.md", "5. 數值微分：用定義驗算導數"),
+    "squared_error.mean_over_outputs": (
+        "你的程式也除以了輸出個數 n_out（Keras 的 MSE）。投影片的損失對輸出加總、只對樣本數 N 平均。",
+        "Your code also divides by the number of outputs n_out (Keras' MSE). The slides' loss sums over the "
+        "outputs and averages over the N samples only.",
+        "03_backprop.md", "2. 損失：平方誤差"),
+    "squared_error.no_mean": (
+        "你的程式沒有除以樣本數 N。損失是每個樣本平方誤差的平均。",
+        "Your code does not divide by the number of samples N. The loss is the average over samples.",
+        "03_backprop.md", "2. 損失：平方誤差"),
+    "backward.no_batch_mean": (
+        "你的梯度沒有除以樣本數 N。損失是平均，所以它的梯度也是每個樣本梯度的平均。",
+        "Your gradients are not divided by N. The loss is an average, so its gradient is the average of the "
+        "samples' gradients.",
+        "03_backprop.md", "4. 反向傳播：矩陣的寫法"),
+    "backward.no_hidden_derivative": (
+        "你的程式在隱藏層少乘了 σ'(z1) = a1(1 − a1)。連鎖律經過每一個 sigmoid 都要乘上它的導數。",
+        "Your code leaves out σ'(z1) = a1(1 − a1) in the hidden layer. The chain rule multiplies by the "
+        "derivative of every sigmoid it passes through.",
+        "03_backprop.md", "4. 反向傳播：矩陣的寫法"),
+    "slide_gradient.sign": (
+        "你的結果少了最前面的負號。L = (y − ŷ)² 對 ŷ 微分得到 −2(y − ŷ)。",
+        "Your result drops the leading minus. Differentiating L = (y − ŷ)² by ŷ gives −2(y − ŷ).",
+        "03_backprop.md", "3. 連鎖律：一個權重的梯度"),
+    "numerical_gradient.perturbs_copy": (
+        "你的程式擾動的是 w 的複本。f 透過閉包讀取原本的 w，所以複本的改變它看不到，梯度全是 0。要就地修改 w 本身。",
+        "Your code perturbs a copy of w. f reads the original w through a closure and never sees the copy "
+        "change, so every gradient is 0. Perturb w itself, in place.",
+        "03_backprop.md", "為什麼要「就地」修改 `w`？"),
+    "numerical_gradient.not_restored": (
+        "你的程式擾動 w 之後沒有把它還原。後面的元素因此在偏移過的點上計算，而且呼叫結束時 w 被改掉了。",
+        "Your code does not restore w after perturbing it. Later elements are evaluated at a shifted point, "
+        "and w is left modified.",
+        "03_backprop.md", "為什麼要「就地」修改 `w`？"),
+    "relative_error.no_floor": (
+        "你的分母沒有 1e-8 的下限。|a| + |b| 是 0 時會變成 0/0 = nan；max(1e-8, |a| + |b|) 避免這件事。",
+        "Your denominator has no 1e-8 floor. Where |a| + |b| is 0 you get 0/0 = nan; max(1e-8, |a| + |b|) "
+        "avoids it.",
+        "03_backprop.md", "相對誤差"),
+    "gd_step.ascent": (
+        "你的程式加上了梯度（w + lr·grad），往上坡走。梯度下降要往梯度的反方向：減去 lr·grad。",
+        "Your code adds the gradient (w + lr·grad), walking uphill. Gradient descent goes against the "
+        "gradient: subtract lr·grad.",
+        "04_optimizers.md", "1. 梯度下降"),
+    "minibatches.drop_last": (
+        "你的程式丟掉了最後那個比較小的批次。n 不能被 batch_size 整除時，剩下的樣本自成最後一批。",
+        "Your code drops the last, smaller batch. When batch_size does not divide n, the samples left over "
+        "form the last batch.",
+        "04_optimizers.md", "2. 批次與小批次：GD 與 SGD"),
+    "rmsprop_step.sigma0_zero": (
+        "你的 RMSProp 從 σ = 0 開始（Keras 的寫法）。投影片的 RMSProp 第一步用 σ⁰ = |g⁰|，所以第一步每個元素大約移動 lr。",
+        "Your RMSProp starts from σ = 0 (Keras' way). The slides' RMSProp starts from σ⁰ = |g⁰|, so the first "
+        "step moves every element by about lr.",
+        "04_optimizers.md", "3. RMSProp：每個參數有自己的步伐"),
+    "rmsprop_step.stores_square": (
+        "你在 state[\"sigma\"] 裡存的是 σ²。投影片的狀態是 σ 本身（均方根），下一步才把它平方。",
+        "Your code keeps σ² in state[\"sigma\"]. The slides' state is σ itself (the root mean square); the "
+        "next step squares it.",
+        "04_optimizers.md", "3. RMSProp：每個參數有自己的步伐"),
+    "rmsprop_step.eps_in_sqrt": (
+        "你把 eps 放進了平方根裡。投影片是 lr·g/(σ + eps)：eps 加在根號外。梯度很小時兩者差很多。",
+        "Your code puts eps inside the square root. The slides use lr·g/(σ + eps), eps outside the root; "
+        "for small gradients the two differ a lot.",
+        "04_optimizers.md", "3. RMSProp：每個參數有自己的步伐"),
+    "adam_step.no_bias_correction": (
+        "你的 Adam 直接用 m 和 v，沒有做偏差修正。m 和 v 從 0 開始，前幾步太小，要除以 1 − β1ᵗ 和 1 − β2ᵗ。",
+        "Your Adam uses m and v without bias correction. They start at 0 and are too small at first: divide "
+        "by 1 − β1ᵗ and 1 − β2ᵗ.",
+        "04_optimizers.md", "為什麼要偏差修正 $\\hat m = m / (1 - \\beta_1^t)$？"),
+    "adam_step.t_late": (
+        "你的程式先用 t 再把它加 1。Kingma 與 Ba 的演算法先做 t += 1，偏差修正用的是新的 t（第一步 t = 1）。",
+        "Your code uses t before incrementing it. Kingma and Ba's algorithm does t += 1 first; the bias "
+        "correction uses the new t (t = 1 on the first step).",
+        "04_optimizers.md", "為什麼要偏差修正 $\\hat m = m / (1 - \\beta_1^t)$？"),
+    "preprocess.no_scaling": (
+        "你的程式沒有除以 255。像素是 0–255 的整數，網路需要 [0, 1] 之間的浮點數。",
+        "Your code does not divide by 255. Pixels are integers 0–255; the network wants floats in [0, 1].",
+        "05_cifar10_cnn.md", "2. 前處理：縮放與 one-hot"),
+    "preprocess.integer_labels": (
+        "你的程式回傳整數標籤。categorical cross-entropy 需要 one-hot：每個標籤變成長度 10、只有一個 1 的向量。",
+        "Your code returns integer labels. Categorical cross-entropy needs one-hot labels: each label becomes "
+        "a length-10 vector with a single 1.",
+        "05_cifar10_cnn.md", "2. 前處理：縮放與 one-hot"),
+    "build_cnn.logits": (
+        "你的模型最後是沒有 softmax 的 Dense：輸出的是 logits，不是機率。最後一層要用 activation=\"softmax\"。",
+        "Your model ends in a Dense without softmax: it outputs logits, not probabilities. The last layer "
+        "needs activation=\"softmax\".",
+        "05_cifar10_cnn.md", "4. 卷積神經網路（CNN）"),
+    "build_cnn.no_pooling": (
+        "你的 CNN 沒有 MaxPooling2D。池化把特徵圖縮小、讓後面的卷積看到更大的範圍，也大幅減少參數。",
+        "Your CNN has no MaxPooling2D. Pooling shrinks the feature maps, lets later convolutions see a wider "
+        "area and cuts the parameters.",
+        "05_cifar10_cnn.md", "4. 卷積神經網路（CNN）"),
+    "build_dnn.has_convolution": (
+        "你的 DNN 裡有卷積層。投影片的「DNN with cifar10」只有 Flatten 和 Dense：它是用來和 CNN 比較的。",
+        "Your DNN contains a convolution. The slides' \"DNN with cifar10\" has only Flatten and Dense layers: "
+        "it is the baseline the CNN is compared with.",
+        "05_cifar10_cnn.md", "3. 投影片的「DNN with cifar10」"),
+    "build_augmentation.vertical_flip": (
+        "你的資料擴增會上下翻轉影像。倒過來的船和貓不是 CIFAR-10 會出現的影像，只用 RandomFlip(\"horizontal\")。",
+        "Your augmentation flips images vertically. Upside-down ships and cats are not CIFAR-10 images: use "
+        "RandomFlip(\"horizontal\") only.",
+        "05_cifar10_cnn.md", "5. 資料擴增（data augmentation）"),
+    "build_transfer_model.base_trainable": (
+        "你的 MobileNetV2 底座仍可訓練。遷移學習先凍結借來的底座（base.trainable = False），只訓練新的頭。",
+        "Your MobileNetV2 base is still trainable. Transfer learning freezes the borrowed base "
+        "(base.trainable = False) and trains only the new head.",
+        "05_cifar10_cnn.md", "6. 遷移學習：借用 MobileNetV2"),
+}
+
+for _id, (_zh, _en, _file, _section) in DIAGNOSES.items():
+    CATALOG[f"diagnosis.{_id}"] = (
+        f"{_zh}（請複習 lessons/{_file}〈{_section}〉。）".replace("{", "{{").replace("}", "}}"),
+        f"{_en} (See lessons/{_file}, “{_section}”.)".replace("{", "{{").replace("}", "}}"),
+    )
 
 
 def _fields(template):

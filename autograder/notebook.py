@@ -108,12 +108,12 @@ def check(exercise, lang="zh-TW", namespace=None):
         raise AssertionError(f"{exercise}: {zh if lang == 'zh-TW' else en}")
 
 
-def _run_public_tests(pytest, unit, plugin):
+def _run_public_tests(pytest, unit, plugin, extra=()):
     return pytest.main(
         [str(paths.EXERCISES / "tests" / f"test_{unit}.py"), "-c", str(paths.EXERCISES / "pytest.ini"),
          "--rootdir", str(paths.EXERCISES), "-p", "no:cacheprovider", "-q", "-s", "--color=no", "--tb=short",
          "--import-mode=importlib"],
-        plugins=[plugin],
+        plugins=[plugin, *extra],
     )
 
 

@@ -63,7 +63,7 @@ def problem_result(meta, problem):
                           problem.message, problem.details)
     score = min(getattr(problem, "score", 0.0), meta.points)
     return ItemResult(meta.id, meta.unit, meta.exercise, score, meta.points, problem.status, meta.visibility,
-                      problem.message, problem.details)
+                      problem.message, problem.details, diagnosis=getattr(problem, "diagnosis", None))
 
 
 class Controller:

@@ -51,7 +51,7 @@ def bundle_files():
         stub = paths.EXERCISES / unit.filename
         if stub.exists():
             files[unit.filename] = stub.read_bytes()
-    for name in ("conftest.py", "pytest.ini"):
+    for name in ("conftest.py", "pytest.ini", "misconceptions.json"):
         files[name] = (paths.EXERCISES / name).read_bytes()
     for test in sorted((paths.EXERCISES / "tests").glob("test_*.py")):
         files[f"tests/{test.name}"] = test.read_bytes()

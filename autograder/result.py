@@ -5,7 +5,8 @@
     {"submission": "alice", "score": 87.0, "max_score": 100.0, "gradable": true,
      "units": {"convolution": {"score": 40.0, "max_score": 50.0}, ...},
      "items": [{"id": ..., "unit": ..., "exercise": ..., "score": ..., "max_score": ...,
-                "status": ..., "visibility": ..., "message": {"zh-TW": ..., "en": ...}}, ...]}
+                "status": ..., "visibility": ..., "message": {"zh-TW": ..., "en": ...},
+                "diagnosis": null or {"id": ..., "zh-TW": ..., "en": ...}}, ...]}
 
 ``score`` and ``max_score`` are the sums over ``items``; ``units`` sums per unit. A
 ``not_graded`` item (the grading machine lacks TensorFlow or the real CIFAR-10) has
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 STATUSES = ("passed", "failed", "error", "timeout", "missing", "not_implemented", "not_graded")
 VISIBILITIES = ("public", "hidden")
-ITEM_KEYS = ("id", "unit", "exercise", "score", "max_score", "status", "visibility", "message")
+ITEM_KEYS = ("id", "unit", "exercise", "score", "max_score", "status", "visibility", "message", "diagnosis")
 
 
 @dataclass
@@ -38,6 +39,7 @@ class ItemResult:
     visibility: str
     message: dict
     details: dict = field(default_factory=dict, repr=False, compare=False)
+    diagnosis: dict = None  # the misconception the item's failure shows (`autograder.diagnoses`)
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -50,7 +52,7 @@ class ItemResult:
 
     @classmethod
     def from_json(cls, data):
-        return cls(**{k: data[k] for k in ITEM_KEYS})
+        return cls(**{k: data[k] for k in ITEM_KEYS if k != "diagnosis"}, diagnosis=data.get("diagnosis"))
 
 
 @dataclass

@@ -12,6 +12,7 @@ hidden tests.
 """
 
 import importlib.util
+import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -35,6 +36,8 @@ def pytest_addoption(parser):
 
 def pytest_sessionstart(session):
     _results.clear()  # a notebook may run several sessions in one process
+    _OBSERVED.clear()
+    _CALLS_SEEN.clear()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -121,38 +124,88 @@ def answer():
     return check
 
 
+def _num(x):
+    """A number as ``{:.6g}``: ``-1e-09`` stays ``-1e-09`` (NumPy would print ``-0.``)."""
+    return f"{float(x):.6g}"
+
+
+def _array(a):
+    if a.ndim == 0:
+        return _num(a)
+    width = max(len(_num(v)) for v in a.flat) if a.size else 1
+    text = np.array2string(a, separator=" ", formatter={"all": lambda v: _num(v).rjust(width)}, max_line_width=96)
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _misconception(key, got, rtol, atol):
+    """The one known misconception whose answer on this call is what came back, if any.
+
+    ``misconceptions.json`` holds, for the public tests' fixed inputs, what each
+    misconception of the course's catalog returns where that is wrong (written by
+    ``python -m autograder.diagnoses``)."""
+    table = _MISCONCEPTIONS.get("table")
+    if table is None:
+        path = HERE / "misconceptions.json"
+        table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"texts": {}, "calls": {}}
+        _MISCONCEPTIONS["table"] = table
+    found = []
+    for mis_id, value in table["calls"].get(key, {}).items():
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape == got.shape and np.allclose(got, value, rtol=rtol, atol=atol, equal_nan=True):
+            found.append(mis_id)
+    if len(found) != 1:
+        return ""
+    text = table["texts"][found[0]]
+    return f"\n  觀念 misconception: {text['zh-TW']}\n  {text['en']}"
+
+
+_MISCONCEPTIONS = {}
+_OBSERVED = []  # (key, got) of every close() of the session: how the table above is made
+_CALLS_SEEN = {}
+
+
 @pytest.fixture
-def close():
+def close(request):
     """``close(got, expected, call)``：比較數值（rtol 1e-5），失敗時用中英文說明。
 
-    Compares values with ``rtol=1e-5`` and a small ``atol``; on failure the message
-    names the call, the shapes and the values, in zh-TW and English.
+    Compares values with ``rtol=1e-5`` and a small ``atol``; on failure one message
+    names the call, the shapes and the values, in zh-TW and English, and the known
+    misconception the values show, if one does.
     """
 
     def check(got, expected, call, rtol=1e-5, atol=1e-8):
         __tracebackhide__ = True
+        base = f"{Path(str(request.node.path)).name}::{request.node.name}::{call}"
+        n = _CALLS_SEEN[base] = _CALLS_SEEN.get(base, 0) + 1
+        key = f"{base}#{n}"
+        _OBSERVED.append((key, got))
         expected = np.asarray(expected, dtype=np.float64)
         if got is None:
             pytest.fail(f"{call} 回傳了 None / returned None — 忘了 return？ forgot `return`?", pytrace=False)
         try:
             got = np.asarray(got, dtype=np.float64)
         except (TypeError, ValueError):
-            pytest.fail(f"{call} 回傳的不是數字陣列 / did not return numbers: {type(got).__name__}", pytrace=False)
+            got = None
+        if got is None:
+            pytest.fail(f"{call} 回傳的不是數字陣列 / did not return numbers", pytrace=False)
         if got.shape != expected.shape:
             pytest.fail(
-                f"{call}\n  形狀不對 / wrong shape: 得到 got {got.shape}，應為 expected {expected.shape}",
+                f"{call}\n  形狀不對 / wrong shape: 得到 got {got.shape}，應為 expected {expected.shape}"
+                + _misconception(key, got, rtol, atol),
                 pytrace=False,
             )
-        if np.allclose(got, expected, rtol=rtol, atol=atol):
+        bad = ~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+        if not bad.any():
             return
-        try:
-            np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol)
-        except AssertionError as exc:
-            pytest.fail(
-                f"{call}\n  數值不對 / wrong values:\n  得到 got:\n{np.array2string(got, precision=6)}\n"
-                f"  應為 expected:\n{np.array2string(expected, precision=6)}\n{str(exc).strip()}",
-                pytrace=False,
-            )
+        first = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
+        where = f" {first}" if first else ""
+        pytest.fail(
+            f"{call}\n  數值不對 / wrong values: {int(bad.sum())}/{bad.size} 個不同 differ；"
+            f"第一個 first{where}: 得到 got {_num(got[first])}，應為 expected {_num(expected[first])}\n"
+            f"  得到 got:\n{_array(got)}\n  應為 expected:\n{_array(expected)}"
+            + _misconception(key, got, rtol, atol),
+            pytrace=False,
+        )
 
     return check
 

@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from autograder import engine, loader, units
-from autograder.reports import feedback, summary
+from autograder.reports import feedback, grouping, summary
 from autograder.reports.feedback import collect_images, render_html, render_markdown, safe_filename, write_feedback
 from autograder.result import ItemResult, Result
 from autograder.samples import MUTANTS, solution_files, stub_source
@@ -118,9 +118,12 @@ def test_every_failed_message_and_the_totals_are_on_the_page(graded, lang):
         assert failed
         numpy_failed = [i for i in failed if i.unit in {u.name for u in units.NUMPY_UNITS}]
         assert (name == "solutions") == (not numpy_failed)
-        for item in failed:
+        entries = grouping.entries(result)  # an unwritten exercise or a broken file: one entry
+        assert sorted(i.id for e in entries for i in e.items) == sorted(i.id for i in failed)
+        for entry in entries:
             for message_lang in LANGS:
-                assert html.escape(item.message[message_lang]) in page, (name, item.id, message_lang)
+                assert html.escape(entry.message[message_lang]) in page, (name, entry.title, message_lang)
+        for item in failed:
             assert f'data-item-id="{item.id}"' in page
         tags = _Tags(page)
         sections = [a["data-unit"] for a in tags.named("section") if "data-unit" in a]

@@ -137,7 +137,8 @@ def test_results_follow_the_contract(graded):
         assert set(data) == {"submission", "score", "max_score", "gradable", "units", "items"}
         assert data["score"] == sum(i["score"] for i in data["items"])
         for item in data["items"]:
-            assert set(item) == {"id", "unit", "exercise", "score", "max_score", "status", "visibility", "message"}
+            assert set(item) == {"id", "unit", "exercise", "score", "max_score", "status", "visibility", "message",
+                                 "diagnosis"}
             assert item["status"] in STATUSES and item["visibility"] in ("public", "hidden")
             assert set(item["message"]) == {"zh-TW", "en"}
 

@@ -139,7 +139,7 @@ def test_conv2d_multi_no_bias(student, ref, check, rng):
 @grade("conv2d_multi", 4)
 def test_conv2d_multi_stride_and_same(student, ref, check, rng):
     x, kernels, bias = rng.normal(size=(9, 8, 2)), rng.normal(size=(3, 3, 2, 5)), rng.normal(size=5)
-    for stride, padding in [(2, "same"), (1, "same"), (2, "valid"), ((1, 2), "same")]:
+    for stride, padding in [(2, "same"), (1, "same"), (2, "valid"), ((1, 2), "same"), (3, "same")]:
         check.close(student.conv2d_multi(x, kernels, bias, stride=stride, padding=padding),
                     ref.conv2d_multi(x, kernels, bias, stride=stride, padding=padding))
 

@@ -1,7 +1,9 @@
 """Per-student feedback pages: one self-contained HTML page and a Markdown twin.
 
-A page holds the student's name, the total, one table per unit (item, exercise,
-status, points) and then every item that did not pass with its full message, in the
+A page holds the student's name, the total, the misconceptions its failed items show
+(`autograder.diagnoses`, above the numbers), one table per unit (item, exercise,
+status, points) and then every item that did not pass with its full message (an
+exercise not written yet and a message shared by a whole file once), in the
 chosen language first and the other one below it, smaller; for image-valued items the
 expected and the returned pictures side by side (principle 5 of ``DESIGN.md``).
 
@@ -30,6 +32,7 @@ from urllib.parse import quote
 
 from autograder import messages
 from autograder import units as course_units
+from autograder.reports import grouping
 from autograder.reports import images as report_images
 from autograder.reports.terminal import HEAD, STATUS_TEXT, unit_title
 
@@ -145,6 +148,18 @@ pre.msg.other { background: #fafbfc; color: #656d76; font-size: 12px; border-sty
 .pictures .none { display: flex; align-items: center; justify-content: center; width: 160px; height: 160px;
   padding: 10px; color: #656d76; font-size: 12px; background: #f6f8fa; }
 .note { margin: 0 0 6px; color: #656d76; font-size: 12px; }
+.card.diagnoses { border-color: #d4a72c; background: #fffbeb; }
+.diagnosis { margin: 10px 0 4px; padding: 10px 14px; border-left: 4px solid #d4a72c; background: #fff8e1;
+  border-radius: 0 6px 6px 0; }
+.diagnosis .idea { margin: 0; font-size: 15.5px; color: #1f2328; }
+.diagnosis .other { margin: 4px 0 0; }
+.diagnosis .which { margin: 6px 0 0; font-size: 13px; color: #57606a; }
+.diagnosis .which code { font-size: 12px; }
+.diagnosis-ref { margin: 0 0 8px; padding: 4px 10px; border-left: 4px solid #d4a72c; background: #fff8e1;
+  border-radius: 0 6px 6px 0; font-size: 14px; }
+.diagnosis-ref .label, .diagnosis .label { display: inline-block; margin-right: 6px; padding: 0 6px;
+  border-radius: 4px; background: #9a6700; color: #fff; font-size: 12px; font-weight: 700; vertical-align: 1px; }
+.diagnosis-ref .other { margin-left: 6px; }
 """
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -382,6 +397,52 @@ def _html_pictures(pictures, lang, other):
             f'<p class="note">{_e(_t("page_pictures_note", lang))}</p>')
 
 
+def _diagnosis_anchor(diagnosis):
+    return "diagnosis-" + re.sub(r"[^A-Za-z0-9_.-]", "-", diagnosis["id"])
+
+
+def _html_diagnosis(diagnosis, lang, other, which=""):
+    """The misconception's explanation: the chosen language first, the other below."""
+    return (f'<div class="diagnosis" id="{_diagnosis_anchor(diagnosis)}" data-diagnosis="{_e(diagnosis["id"])}">'
+            f'<p class="idea" lang="{HTML_LANG[lang]}"><span class="label">{_e(_t("diagnosis_label", lang))}</span>'
+            f'{_e(diagnosis.get(lang, ""))}</p>{_other_line(diagnosis.get(other, ""), other)}{which}</div>')
+
+
+def _html_diagnoses(result, lang, other):
+    """The card of the misconceptions the submission shows (above the tables)."""
+    found = grouping.diagnosed(result)
+    if not found:
+        return ""
+    out = [f'<section class="card diagnoses"><header><h2>{_e(_t("page_diagnoses", lang))}</h2>'
+           f'{_other_line(_t("page_diagnoses", other), other)}</header>'
+           f'<p class="note">{_e(_t("page_diagnoses_intro", lang))}</p>']
+    for entry in found:
+        links = ", ".join(f'<a href="#{_anchor(i)}"><code>{_breakable(_short_id(i))}</code></a>' for i in entry.items)
+        text = _t("page_diagnosis_items", lang, count=len(entry.items), points=_num(entry.lost), items="\0")
+        which = f'<p class="which">{_e(text).replace(chr(0), links)}</p>'
+        out.append(_html_diagnosis(entry.diagnosis, lang, other, which))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _html_group(entry, lang, other):
+    """One entry standing for several items (an exercise not written, a whole file)."""
+    first = entry.items[0]
+    hidden = ""
+    ids = " ".join(_e(i.id) for i in entry.items)
+    parts = [
+        f'<article class="problem group" id="{_anchor(first)}" data-item-id="{_e(first.id)}" data-items="{ids}">',
+        f"<h3><code>{_breakable(entry.title)}</code>{_pill(entry.status, lang)}{hidden}"
+        f'<span class="pts">{_points(entry.score, entry.max_score)}</span></h3>',
+        f'<pre class="msg" lang="{HTML_LANG[lang]}">{_e(entry.message.get(lang, ""))}</pre>',
+    ]
+    second = entry.message.get(other, "")
+    if second and second != entry.message.get(lang, ""):
+        parts.append(_other_line(second, other, tag="pre", cls="msg other"))
+    parts.append("</article>")
+    return "".join(parts)
+
+
 def _html_problem(item, pictures, lang, other):
     own = item.message.get(lang, "") if isinstance(item.message, dict) else str(item.message)
     second = item.message.get(other, "") if isinstance(item.message, dict) else ""
@@ -392,6 +453,12 @@ def _html_problem(item, pictures, lang, other):
         f'<span class="pts">{_points(item.score, item.max_score)}</span></h3>',
         f'<p class="meta">{_e(_t("page_exercise", lang, exercise=item.exercise))} · '
         f"{_e(unit_title(item.unit, lang))}</p>",
+    ]
+    if item.status != "passed" and item.diagnosis:  # the full text is in the card at the top
+        parts.append(f'<p class="diagnosis-ref"><span class="label">{_e(_t("diagnosis_label", lang))}</span>'
+                     f'<a href="#{_diagnosis_anchor(item.diagnosis)}"><code>{_breakable(item.diagnosis["id"])}</code></a>'
+                     f' <span class="other">{_e(_t("page_diagnosis_see", lang))}</span></p>')
+    parts += [
         f'<pre class="msg" lang="{HTML_LANG[lang]}">{_e(own)}</pre>',
     ]
     if second and second != own:
@@ -448,6 +515,7 @@ def render_html(result, images=None, lang="zh-TW"):
         f'<span class="label">{_e(h["total"])}</span><span class="score">{_num(result.score)}</span>'
         f' <span class="of">/ {_num(result.max_score)}</span>{_meter(percent)}</div></div>{banner}</section>',
     ]
+    out.append(_html_diagnoses(result, lang, other))
     unit_totals = result.units
     for unit, items in _by_unit(result).items():
         out.append(_html_unit(unit, items, unit_totals[unit], lang, other))
@@ -457,8 +525,11 @@ def render_html(result, images=None, lang="zh-TW"):
             f'{_other_line(HEAD[other]["problems"], other)}</header>'
             f'<p class="note">{_e(_t("page_problems_intro", lang))}</p>'
         )
-        for item in problems:
-            out.append(_html_problem(item, images.get(item.id), lang, other))
+        for entry in grouping.entries(result):
+            if entry.kind == "item":
+                out.append(_html_problem(entry.items[0], images.get(entry.items[0].id), lang, other))
+            else:
+                out.append(_html_group(entry, lang, other))
         out.append("</section>")
     out.append("</main></body></html>\n")
     return "\n".join(out)
@@ -542,6 +613,21 @@ def render_markdown(result, image_links=None, lang="zh-TW", images=None):
     elif result.items and not problems:
         out += [f"> {_md_text(_t('page_all_passed', lang))}", ""]
 
+    found = grouping.diagnosed(result)
+    if found:
+        out += [f"## {_md_text(_t('page_diagnoses', lang))}", "", f"*{_md_text(_t('page_diagnoses', other))}*", "",
+                _md_text(_t("page_diagnoses_intro", lang)), ""]
+        for entry in found:
+            items = ", ".join(_md_code(_short_id(i)) for i in entry.items)
+            out += [f"> **{_md_text(_t('diagnosis_label', lang))}** {_md_code(entry.diagnosis['id'])}",
+                    ">",
+                    f"> {_md_text(entry.diagnosis.get(lang, ''))}",
+                    ">",
+                    f"> *{_md_text(entry.diagnosis.get(other, ''))}*",
+                    ">",
+                    "> " + _md_text(_t("page_diagnosis_items", lang, count=len(entry.items), points=_num(entry.lost),
+                                       items="ITEMS")).replace("ITEMS", items),
+                    ""]
     unit_totals = result.units
     for unit, items in _by_unit(result).items():
         totals = unit_totals[unit]
@@ -562,7 +648,16 @@ def render_markdown(result, image_links=None, lang="zh-TW", images=None):
 
     if problems:
         out += [f"## {_md_text(h['problems'])}", "", f"*{_md_text(HEAD[other]['problems'])}*", ""]
-        for item in problems:
+        for entry in grouping.entries(result):
+            if entry.kind != "item":
+                own, second = entry.message.get(lang, ""), entry.message.get(other, "")
+                out += [f"### {_md_code(entry.title)} — {_md_mark(entry.status)} "
+                        f"{_md_text(_status_text(entry.status, lang))} ({_points(entry.score, entry.max_score)})",
+                        "", _md_block(own), ""]
+                if second and second != own:
+                    out += [f"*{_md_text(LANG_NAME[other])}:*", "", _md_block(second), ""]
+                continue
+            item = entry.items[0]
             own = item.message.get(lang, "")
             second = item.message.get(other, "")
             hidden = f" *({_md_text(_t('page_hidden', lang))})*" if item.visibility == "hidden" else ""
@@ -572,6 +667,11 @@ def render_markdown(result, image_links=None, lang="zh-TW", images=None):
                 "",
                 f"{_md_text(_t('page_exercise', lang, exercise=item.exercise))} · {_md_text(unit_title(item.unit, lang))}",
                 "",
+            ]
+            if item.diagnosis:
+                out += [f"> **{_md_text(_t('diagnosis_label', lang))}:** {_md_code(item.diagnosis['id'])} — "
+                        f"{_md_text(_t('page_diagnosis_see', lang))}", ""]
+            out += [
                 _md_block(own),
                 "",
             ]

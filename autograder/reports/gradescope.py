@@ -3,8 +3,11 @@
 Gradescope reads ``{"score", "max_score", "tests": [{"name", "score", "max_score",
 "output", "visibility"}], ...}``. Public items are ``"visible"``; hidden items are
 ``"after_due_date"``, so students cannot probe the hidden cases by resubmitting, and
-see every message once the deadline has passed.
+see every message once the deadline has passed. A failed item's diagnosis (the
+misconception its values show) opens its ``output``, in both languages.
 """
+
+from autograder import messages
 
 VISIBILITY = {"public": "visible", "hidden": "after_due_date"}
 
@@ -17,10 +20,14 @@ def results_json(result, lang="zh-TW", output=None):
     """
     other = "en" if lang == "zh-TW" else "zh-TW"
     tests = []
+    label = messages.text("diagnosis_label")
     for item in result.items:
         text = item.message[lang]
         if item.status != "passed":
             text += "\n\n" + item.message[other]
+        if item.status != "passed" and item.diagnosis:  # the idea first, then the numbers
+            text = (f"{label[lang]}: {item.diagnosis[lang]}\n{label[other]}: {item.diagnosis[other]}"
+                    f"\n\n{text}")
         tests.append({
             "name": f"{item.id} ({item.exercise})",
             "score": item.score,

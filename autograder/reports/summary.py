@@ -20,6 +20,7 @@ from pathlib import Path
 from autograder import units as course_units
 from autograder.reports.feedback import (BASE_CSS, HTML_LANG, _check_lang, _e, _breakable, _num, _other, _t,
                                          atomic_write)
+from autograder.reports.grouping import diagnosis_counts
 from autograder.reports.terminal import HEAD, unit_title
 
 __all__ = ["render_summary", "write_summary", "score_stats", "histogram", "unit_means", "item_pass_rates",
@@ -283,6 +284,7 @@ def render_summary(results, lang="zh-TW"):
     )
     for unit, unit_results in by_assignment(results).items():
         out.append(_assignment_section(unit, unit_results, lang, other, h))
+    out.append(_diagnoses_section(results, lang, other))
     out.append("</main></body></html>\n")
     return "\n".join(out)
 
@@ -290,6 +292,32 @@ def render_summary(results, lang="zh-TW"):
 def _stat(key, value, sub, lang):
     return (f'<div class="stat" data-stat="{key}"><div class="label">{_e(_t(key, lang))}</div>'
             f'<div class="value">{_e(value)}</div><div class="sub">{_e(sub)}</div></div>')
+
+
+def _first_sentence(text):
+    """The idea of a diagnosis without its explanation: up to the first full stop."""
+    for stop in ("。", ". "):
+        if stop in text:
+            return text.split(stop, 1)[0] + stop.strip()
+    return text
+
+
+def _diagnoses_section(results, lang, other):
+    """The class's misconceptions, most common first, with how many submissions show each."""
+    rows = []
+    for entry in diagnosis_counts(results):
+        rows.append(
+            f'<tr data-diagnosis="{_e(entry["id"])}" data-submissions="{entry["submissions"]}">'
+            f'<td class="num">{entry["submissions"]}</td>'
+            f'<td><code>{_breakable(entry["id"])}</code></td>'
+            f'<td>{_e(_first_sentence(entry[lang]))}<div class="other" lang="{HTML_LANG[other]}">'
+            f'{_e(_first_sentence(entry[other]))}</div></td></tr>'
+        )
+    body = (f'<div class="scroll"><table class="diagnoses"><thead><tr><th class="num">'
+            f'{_e(_t("summary_submissions", lang))}</th><th>id</th><th></th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>' if rows
+            else f'<p class="empty">{_e(_t("summary_diagnoses_none", lang))}</p>')
+    return f'<section class="card">{_heading("summary_diagnoses", lang, other)}{body}</section>'
 
 
 def _assignment_section(unit, results, lang, other, h):

@@ -16,7 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from autograder import messages
 from autograder import units as course_units
+from autograder.reports import grouping
 
 
 STATUS_TEXT = {
@@ -122,10 +124,27 @@ def print_result(result, lang="zh-TW", console=None, details=True):
         console.print(table)
     failed = [i for i in result.items if i.status not in ("passed", "not_graded")]
     if details and failed:
+        other = "en" if lang == "zh-TW" else "zh-TW"
+        found = grouping.diagnosed(result)
+        if found:
+            console.rule(messages.text("page_diagnoses")[lang])
+            for entry in found:
+                console.print(f"[bold yellow]{messages.text('diagnosis_label')[lang]}[/bold yellow] "
+                              f"[bold]{entry.diagnosis['id']}[/bold]", highlight=False)
+                console.print(entry.diagnosis[lang], markup=False, highlight=False)
+                console.print(entry.diagnosis[other], markup=False, highlight=False, style="dim")
+                console.print(messages.text("page_diagnosis_items", count=len(entry.items), points=_num(entry.lost),
+                                            items=", ".join(i.id.split(".", 1)[-1] for i in entry.items))[lang],
+                              markup=False, highlight=False, style="dim")
+                console.print()
         console.rule(h["problems"])
-        for item in failed:
-            console.print(f"[bold]{item.id}[/bold] ({status_label(item.status, lang)})", highlight=False)
-            console.print(terminal_safe(item.message[lang]), highlight=False)
+        for entry in grouping.entries(result):
+            label = entry.title if entry.kind != "item" else entry.items[0].id
+            console.print(f"[bold]{label}[/bold] ({status_label(entry.status, lang)})", highlight=False)
+            if entry.diagnosis:
+                console.print(f"{messages.text('diagnosis_label')[lang]}: {entry.diagnosis['id']}",
+                              markup=False, highlight=False, style="yellow")
+            console.print(entry.message[lang], markup=False, highlight=False)
             console.print()
     # Items this machine could not grade share one reason: said once per reason.
     reasons = {}
@@ -165,6 +184,14 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
     console.print(table)
     if caption:  # printed apart: as the table's caption it would widen the table to its length
         console.print(f"  {caption}", highlight=False)
+    common = grouping.diagnosis_counts(results)
+    if common:
+        table = Table(title=messages.text("summary_diagnoses")[lang], box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column(messages.text("summary_submissions")[lang], justify="right")
+        table.add_column("id")
+        for entry in common:
+            table.add_row(str(entry["submissions"]), entry["id"])
+        console.print(table)
 
 
 def _cell(totals):
