@@ -156,10 +156,12 @@ def test_a_student_folder_called_submitted_is_one_student(tmp_path):
         (tmp_path / name).mkdir()
         (tmp_path / name / "activations.py").write_bytes(SOURCE)
     (tmp_path / "submitted" / "hw").mkdir()  # a sub-folder, but not an assignment's
-    assert [s for s, _p in batch.discover(tmp_path)] == ["alice", "submitted", "zed"]
+    assert [found.student for found in batch.discover(tmp_path)] == ["alice", "submitted", "zed"]
 
 
 def test_a_real_nbgrader_tree_is_recognised(tmp_path):
     (tmp_path / "submitted" / "bob" / "02_activations").mkdir(parents=True)
     (tmp_path / "source").mkdir()
-    assert batch.discover(tmp_path) == [("bob", str(tmp_path / "submitted" / "bob"))]
+    found = batch.discover(tmp_path)
+    assert [(f.student, f.path, f.units) for f in found] == [
+        ("bob", str(tmp_path / "submitted" / "bob"), ("activations",))]
