@@ -379,8 +379,11 @@ def _forge(payload, request_offset=0):
 
 
 def _forged_tanh(payload, then="    import os\n    os._exit(0)\n", offset=0):
+    """``payload``: the reply's bytes, or the text of an expression the child evaluates
+    (for replies too large to hand in as source)."""
+    expression = payload if isinstance(payload, str) else repr(payload)
     return with_solutions(activations=activations(FORGE, tanh_body(
-        f"    _forge({payload!r}, {offset})\n" + then)))
+        f"    _forge({expression}, {offset})\n" + then)))
 
 
 def sandbox_attacks():
@@ -446,7 +449,7 @@ def sandbox_attacks():
                expect=exercise_is("tanh", "error", message="not valid data")),
         Attack("reply_of_many_empty_lists_forged", "sends a 6 MB reply of 2 million empty lists (about 150 MB "
                "once parsed)",
-               _forged_tanh(b"[" + b"[]," * 2_000_000 + b"[]]"),
+               _forged_tanh('b"[" + b"[]," * 2_000_000 + b"[]]"'),
                expect=exercise_is("tanh", "error", message="too many items")),
         Attack("reply_of_many_empty_lists", "returns 5 million empty lists from tanh (15 MB that would parse "
                "into 400 MB)",
