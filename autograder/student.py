@@ -9,12 +9,13 @@ forwarded to the child and come back as data; every failure becomes an
 """
 
 import inspect
+import re
 from dataclasses import replace
 
 import numpy as np
 
 from autograder import messages, units
-from autograder.problems import ItemProblem, Missing, NotImplementedByStudent, StudentError, StudentTimeout
+from autograder.problems import ItemProblem, Missing, NotGraded, NotImplementedByStudent, StudentError, StudentTimeout
 from autograder.runner import ChildDied, ChildProtocolError, ChildTimeout, SandboxFault
 from autograder.sandbox.codec import Ref
 
@@ -229,6 +230,10 @@ class StudentSession:
             if reply["ok"]:
                 self.loaded.add(unit)
                 return
+            lacking = _machine_lacks(reply)
+            if lacking is not None:
+                self.import_failures[unit] = lacking
+                raise lacking
             where = f" ({reply['where']})" if reply.get("where") else ""
             key = "import_syntax" if reply.get("type") in ("SyntaxError", "IndentationError", "TabError") else "import_failed"
             problem = StudentError(messages.text(key, file=filename, type=reply.get("type", ""),
@@ -264,7 +269,25 @@ class StudentSession:
         return reply
 
 
+_OPTIONAL_MODULES = re.compile(r"No module named '(tensorflow|keras)(\.[\w.]*)?'")
+
+
+def _machine_lacks(reply):
+    """`NotGraded` when ``reply`` failed only because this machine has no TensorFlow
+    (the student's code imports Keras, which the course asks for): never their fault."""
+    from autograder import machine
+
+    if reply.get("type") == "ModuleNotFoundError" and _OPTIONAL_MODULES.search(reply.get("message", "")):
+        if not machine.has("tensorflow"):
+            _modules, key, install = machine.REQUIREMENTS["tensorflow"]
+            return NotGraded(messages.text(key, install=install))
+    return None
+
+
 def _problem(reply, record):
+    lacking = _machine_lacks(reply)
+    if lacking is not None:
+        return lacking
     kind, name = reply.get("kind"), reply.get("message", "")
     call = record.description
     where = f"\n  ({reply['where']})" if reply.get("where") else ""

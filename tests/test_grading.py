@@ -268,3 +268,23 @@ def test_grading_in_this_process_leaves_its_cpu_limit_alone():
     result = _grade(solution_files(), units=["activations"], isolation="none")
     assert result.score == result.max_score
     assert resource.getrlimit(resource.RLIMIT_CPU) == before
+
+
+def test_a_module_that_imports_keras_is_not_graded_where_the_machine_has_no_tensorflow(monkeypatch):
+    """The student's cifar10_cnn.py imports Keras at the top, as the course teaches; on a
+    grading machine without TensorFlow that import fails. That is the machine's lack: the
+    NumPy-only items are not graded (counted in neither score nor maximum), not errors."""
+    from autograder import machine
+
+    monkeypatch.setattr(machine, "has", lambda requirement: requirement != "tensorflow")
+    source = "raise ModuleNotFoundError(\"No module named 'keras'\")  # as `import keras` fails there\n" + (
+        solution_source("cifar10_cnn"))
+    result = engine.grade(loader.from_files("imports_keras", {"cifar10_cnn.py": source}), units=["cifar10_cnn"],
+                          exercises=list(CNN_NUMPY_EXERCISES))
+    assert {i.status for i in result.items} == {"not_graded"}
+    assert result.score == result.max_score == 0
+    assert "TensorFlow" in result.items[0].message["en"]
+    other = "raise ModuleNotFoundError(\"No module named 'scipy_extra'\")\n" + solution_source("cifar10_cnn")
+    broken = engine.grade(loader.from_files("imports_other", {"cifar10_cnn.py": other}), units=["cifar10_cnn"],
+                          exercises=list(CNN_NUMPY_EXERCISES))
+    assert {i.status for i in broken.items} == {"error"}  # any other missing module is the student's
