@@ -31,24 +31,35 @@ from autograder.gradebook import Gradebook
 from autograder.units import BY_NAME as UNITS_BY_NAME
 
 GRADEBOOK_FILE = "gradebook.sqlite"
-GRADER_FILES = ("graders", "sandbox", "compare.py", "messages.py", "student.py", "plugin.py", "problems.py",
-                "notebook_source.py", "loader.py")
+#: Folders of the package that only render reports: editing them changes no result.
+REPORT_ONLY = ("reports",)
+#: Files of the package that are engine code or data a grade depends on.
+ENGINE_SUFFIXES = (".py", ".ini", ".json")
+
+
+def grader_files():
+    """Every file that can change a result: the engine's code and data (all of the
+    package but what only renders reports, and the course files a wheel carries), the
+    hidden graders among them, and the reference solutions."""
+    package = paths.PACKAGE
+    files = []
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if (path.is_file() and path.suffix in ENGINE_SUFFIXES and "__pycache__" not in relative.parts
+                and relative.parts[0] not in REPORT_ONLY and relative.parts[0] != "_course"):
+            files.append(path)
+    return files + sorted(paths.SOLUTIONS.glob("*.py"))
 
 
 def grader_version(units=None):
-    """A short hash of everything that decides a result: graders, solutions, comparison.
+    """A short hash of everything that decides a result (`grader_files`).
 
     A result recorded under another version is graded again.
     """
     digest = hashlib.sha256(f"{__version__}\0{','.join(sorted(units or []))}".encode())
-    files = []
-    for name in GRADER_FILES:
-        path = paths.PACKAGE / name
-        files += sorted(path.rglob("*.py")) + sorted(path.rglob("*.ini")) if path.is_dir() else [path]
-    files += sorted(paths.SOLUTIONS.glob("*.py"))
-    for path in files:
+    for path in grader_files():
         # Named relative to their own folder: the same in a checkout and in an installed wheel.
-        base = paths.PACKAGE.parent if path.is_relative_to(paths.PACKAGE) else paths.COURSE_ROOT
+        base = paths.PACKAGE.parent if path.is_relative_to(paths.PACKAGE) else paths.SOLUTIONS.parent
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     return f"{__version__}-{digest.hexdigest()[:12]}"
 
