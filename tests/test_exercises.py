@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from autograder import paths, units
+from autograder import paths, samples, units
 from autograder.build import stubs
 
 
@@ -89,3 +89,14 @@ def test_public_tests_run_from_inside_exercises():
     proc = subprocess.run([sys.executable, "-m", "pytest", "--against=../solutions", "-q"],
                           cwd=paths.EXERCISES, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_a_solution_region_outside_the_units_exercises_is_refused():
+    """Forgetting to list a new exercise in units.py must not hand its reference body out
+    as given code in the notebooks: the split of the module refuses it."""
+    from autograder.build import notebooks
+
+    source = samples.solution_source("activations") + (
+        "\n\ndef softsign(x):\n    ### BEGIN SOLUTION\n    return x / (1 + abs(x))\n    ### END SOLUTION\n")
+    with pytest.raises(notebooks.LessonError, match="line .* is in no exercise of units.py"):
+        notebooks.split_module("activations", source)

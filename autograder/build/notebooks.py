@@ -119,6 +119,10 @@ def split_module(unit_name, source):
             raise LessonError(f"{unit.filename}: a module-level solution region assigns no exercise ({names})")
         for i in range(_comment_block_start(lines, begin), end + 1):
             owner[i] = exercise
+    stray = [i + 1 for i, line in enumerate(lines) if owner[i] is None and line.strip() == BEGIN_SOLUTION]
+    if stray:  # its body would be handed out as given code
+        raise LessonError(f"{unit.filename}: a solution region on line {stray[0]} is in no exercise of units.py "
+                          f"(add the exercise to the unit's exercises)")
     # The module docstring is the lesson's job, not the setup cell's.
     skip = set()
     if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(getattr(tree.body[0], "value", None), ast.Constant):
