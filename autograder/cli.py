@@ -91,6 +91,7 @@ def _cmd_grade(args):
     from autograder import engine, loader, units
     from autograder.reports import terminal
 
+    _units(args)  # a usage error first, whatever the path holds
     if not Path(args.path).exists():
         raise Refusal("no_path", path=args.path)
     _check_isolation(args)
@@ -209,6 +210,7 @@ def _check_batch_folders(root, out):
 def _cmd_batch(args):
     from autograder import batch
 
+    _units(args)  # a usage error first, whatever the folder holds
     _check_batch_folders(args.root, args.out)
     _check_isolation(args)
     report = batch.run_batch(args.root, args.out, jobs=args.jobs, resume=args.resume, lang=args.lang,

@@ -652,27 +652,27 @@ DIAGNOSES = {
         "你的模型最後是沒有 softmax 的 Dense：輸出的是 logits，不是機率。最後一層要用 activation=\"softmax\"。",
         "Your model ends in a Dense without softmax: it outputs logits, not probabilities. The last layer "
         "needs activation=\"softmax\".",
-        "05_cifar10_cnn.md", "4. 卷積神經網路（CNN）"),
+        "05_cifar10_cnn.md", "5. 卷積神經網路（CNN）"),
     "build_cnn.no_pooling": (
         "你的 CNN 沒有 MaxPooling2D。池化把特徵圖縮小、讓後面的卷積看到更大的範圍，也大幅減少參數。",
         "Your CNN has no MaxPooling2D. Pooling shrinks the feature maps, lets later convolutions see a wider "
         "area and cuts the parameters.",
-        "05_cifar10_cnn.md", "4. 卷積神經網路（CNN）"),
+        "05_cifar10_cnn.md", "5. 卷積神經網路（CNN）"),
     "build_dnn.has_convolution": (
         "你的 DNN 裡有卷積層。投影片的「DNN with cifar10」只有 Flatten 和 Dense：它是用來和 CNN 比較的。",
         "Your DNN contains a convolution. The slides' \"DNN with cifar10\" has only Flatten and Dense layers: "
         "it is the baseline the CNN is compared with.",
-        "05_cifar10_cnn.md", "3. 投影片的「DNN with cifar10」"),
+        "05_cifar10_cnn.md", "4. 投影片的「DNN with cifar10」"),
     "build_augmentation.vertical_flip": (
         "你的資料擴增會上下翻轉影像。倒過來的船和貓不是 CIFAR-10 會出現的影像，只用 RandomFlip(\"horizontal\")。",
         "Your augmentation flips images vertically. Upside-down ships and cats are not CIFAR-10 images: use "
         "RandomFlip(\"horizontal\") only.",
-        "05_cifar10_cnn.md", "5. 資料擴增（data augmentation）"),
+        "05_cifar10_cnn.md", "6. 資料擴增（data augmentation）"),
     "build_transfer_model.base_trainable": (
         "你的 MobileNetV2 底座仍可訓練。遷移學習先凍結借來的底座（base.trainable = False），只訓練新的頭。",
         "Your MobileNetV2 base is still trainable. Transfer learning freezes the borrowed base "
         "(base.trainable = False) and trains only the new head.",
-        "05_cifar10_cnn.md", "6. 遷移學習：借用 MobileNetV2"),
+        "05_cifar10_cnn.md", "7. 遷移學習：借用 MobileNetV2"),
 }
 
 for _id, (_zh, _en, _file, _section) in DIAGNOSES.items():
