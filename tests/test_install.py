@@ -81,7 +81,10 @@ def _check_demo(proc, grades):
                                     "huang_backward_sum": ("backward_sums_over_samples", "backprop")}.items():
         assert mutant in mutants
         lost = {u for u, t in results[student]["units"].items() if t["score"] < t["max_score"]}
-        assert lost == {unit}, (student, lost)
+        assert lost == {unit, "cifar10_cnn"}, (student, lost)
+        # Only the full-marks student hands in unit 5: the others' NumPy items say it is missing.
+        assert {i["status"] for i in results[student]["items"] if i["unit"] == "cifar10_cnn"} == {
+            "missing", "not_graded"}
     row = next(line for line in proc.stdout.splitlines() if "chen_full_marks" in line)
     assert row.split()[-1] == f"{full['score']:g}/{full['max_score']:g}"
     assert "Unit 5 cifar10_cnn was NOT GRADED" in " ".join(proc.stderr.split())
@@ -116,7 +119,13 @@ def test_wheel_runs_every_command_from_another_folder(tmp_path):
                          "--quiet"], cwd=elsewhere, check=False)
     assert graded.returncode == 4, graded.stderr  # graded, but unit 5 could not be here
     result = json.loads((elsewhere / "alice.json").read_text())
-    assert result["max_score"] == 100 and result["units"]["cifar10_cnn"] == {"score": 0.0, "max_score": 0.0}
+    cnn = [i for i in result["items"] if i["unit"] == "cifar10_cnn"]
+    # Its Keras items are not graded here; its NumPy-only ones are, and alice handed in no cifar10_cnn.py.
+    assert {i["status"] for i in cnn} == {"not_graded", "missing"}
+    numpy_points = sum(i["max_score"] for i in cnn)
+    assert numpy_points > 0 and all(i["max_score"] == 0 for i in cnn if i["status"] == "not_graded")
+    assert result["max_score"] == 100 + numpy_points
+    assert result["units"]["cifar10_cnn"] == {"score": 0.0, "max_score": numpy_points}
 
     batch = _run(venv, [ag, "batch", "class", "--out", "out", "--units", "activations", "--no-progress"],
                  cwd=elsewhere)
