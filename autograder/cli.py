@@ -20,7 +20,11 @@ NOT_GRADED_EXIT = 4
 
 
 def _cmd_build(args):
+    from autograder import paths
     from autograder.build import run
+
+    if paths.COURSE_ROOT == paths.PACKAGE / "_course":
+        raise Refusal("build_installed", root=paths.COURSE_ROOT)
 
     if args.check:
         stale = run.stale_files()

@@ -11,10 +11,13 @@ import os
 
 from autograder import messages
 
-# requirement → (modules that must be importable, message catalog key, how to install it)
+# requirement → (modules that must be importable, message catalog key, how to install it into a
+# checkout); `install_hint` gives the command that fits where the package runs.
 REQUIREMENTS = {
-    "tensorflow": (("tensorflow", "keras"), "tensorflow_unavailable", 'pip install ".[cnn]"'),
+    "tensorflow": (("tensorflow", "keras"), "tensorflow_unavailable", 'pip install -e ".[cnn]"'),
 }
+EXTRAS = {"tensorflow": "cnn"}
+DISTRIBUTION = "cv-course-autograder"
 
 
 @functools.cache
@@ -39,8 +42,13 @@ def missing(requirements=tuple(REQUIREMENTS)):
 
 
 def install_hint(requirement):
-    """The command that installs ``requirement`` into a course checkout's environment."""
-    return REQUIREMENTS[requirement][2]
+    """The command that installs ``requirement``: into a checkout (an editable install)
+    or, for an installed package, from the package index."""
+    from autograder import paths
+
+    if paths.PACKAGE.parent == paths.COURSE_ROOT:
+        return REQUIREMENTS[requirement][2]
+    return f'pip install "{DISTRIBUTION}[{EXTRAS[requirement]}]"'
 
 
 def require(*requirements):
@@ -51,8 +59,8 @@ def require(*requirements):
         if requirement not in REQUIREMENTS:
             raise ValueError(f"unknown requirement {requirement!r}; known: {', '.join(REQUIREMENTS)}")
         if not has(requirement):
-            _modules, key, install = REQUIREMENTS[requirement]
-            raise NotGraded(messages.text(key, install=install))
+            key = REQUIREMENTS[requirement][1]
+            raise NotGraded(messages.text(key, install=install_hint(requirement)))
 
 
 # TensorFlow's C++ start-up logging (the oneDNN notice, absl's "All log messages before

@@ -57,6 +57,12 @@ TEXTS = {
         "The student bundle would leak a solution or a hidden test, so nothing was written. Fix "
         "exercises/ (or run autograder build):\n{problems}",
     ),
+    "build_installed": (
+        "autograder build 重新產生課程 checkout 裡的檔案，但這裡用的是隨套件安裝的課程副本（{root}）。"
+        "請用 --course DIR 指向課程儲存庫的 checkout。",
+        "autograder build regenerates the files of a course checkout, but this is the copy installed with "
+        "the package ({root}). Point --course DIR at a checkout of the course repository.",
+    ),
     "build_edited": (
         "這些產生的檔案被手動修改過（裡面有寫好的練習），autograder build 不會覆蓋它們：\n{files}\n"
         "它們是從 solutions/ 產生的；要丟掉這些修改請加上 --force。學生請在 autograder release 的套件裡作答。",

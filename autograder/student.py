@@ -279,8 +279,8 @@ def _machine_lacks(reply):
 
     if reply.get("type") == "ModuleNotFoundError" and _OPTIONAL_MODULES.search(reply.get("message", "")):
         if not machine.has("tensorflow"):
-            _modules, key, install = machine.REQUIREMENTS["tensorflow"]
-            return NotGraded(messages.text(key, install=install))
+            key = machine.REQUIREMENTS["tensorflow"][1]
+            return NotGraded(messages.text(key, install=machine.install_hint("tensorflow")))
     return None
 
 

@@ -62,7 +62,7 @@ def _run(venv, args, cwd, check=True):
     return proc
 
 
-def _check_demo(proc, grades):
+def _check_demo(proc, grades, install):
     """The demo's numbers without TensorFlow: unit 5 not graded, everything else right."""
     results = {r["submission"]: r for r in map(json.loads, (grades / "results.jsonl").read_text().splitlines())}
     assert len(results) == 8
@@ -87,8 +87,10 @@ def _check_demo(proc, grades):
             "missing", "not_graded"}
     row = next(line for line in proc.stdout.splitlines() if "chen_full_marks" in line)
     assert row.split()[-1] == f"{full['score']:g}/{full['max_score']:g}"
-    assert "Unit 5 cifar10_cnn was NOT GRADED" in " ".join(proc.stderr.split())
-    assert 'pip install ".[cnn]"' in proc.stderr
+    needing_tf = sum(i["status"] == "not_graded" for i in full["items"])
+    assert f"Unit 5 cifar10_cnn: {needing_tf} items NOT GRADED: TensorFlow is not installed" in " ".join(
+        proc.stderr.split())
+    assert install in proc.stderr and any(install in i["message"]["en"] for i in full["items"])
     assert "Traceback" not in proc.stderr
 
 
@@ -112,7 +114,7 @@ def test_wheel_runs_every_command_from_another_folder(tmp_path):
     ag = str(venv / "bin" / "autograder")
 
     demo = _run(venv, [ag, "demo", "--out", "demo", "--no-progress", "--lang", "en"], cwd=elsewhere)
-    _check_demo(demo, elsewhere / "demo" / "grades")
+    _check_demo(demo, elsewhere / "demo" / "grades", 'pip install "cv-course-autograder[cnn]"')
 
     alice = samples.write_class(elsewhere / "class", {"alice": samples.MUTANTS[0].files()}) / "alice"
     graded = _run(venv, [ag, "grade", str(alice), "--json", "alice.json", "--units", "convolution,cifar10_cnn",
@@ -136,6 +138,8 @@ def test_wheel_runs_every_command_from_another_folder(tmp_path):
     assert (elsewhere / "bundle.zip").stat().st_size > 10_000
     check = _run(venv, [ag, "selfcheck", "--units", "activations,cifar10_cnn"], cwd=elsewhere)
     assert "selfcheck: OK" in check.stdout
+    build = _run(venv, [ag, "build"], cwd=elsewhere, check=False)
+    assert build.returncode == 2 and "Point --course DIR at a checkout" in build.stderr
     refused = _run(venv, [ag, "--course", str(elsewhere), "demo"], cwd=elsewhere, check=False)
     assert refused.returncode == 2 and "no solutions/ and exercises/" in refused.stderr
 
@@ -148,4 +152,4 @@ def test_readme_quick_start_without_tensorflow(tmp_path):
     checkout = _copy_checkout(tmp_path / "checkout")
     venv = _fresh_venv(tmp_path / "venv")
     proc = _run(venv, ["bash", "-c", "pip install -e . && autograder demo"], cwd=checkout)
-    _check_demo(proc, checkout / "autograder-demo" / "grades")
+    _check_demo(proc, checkout / "autograder-demo" / "grades", 'pip install -e ".[cnn]"')

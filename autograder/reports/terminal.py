@@ -222,9 +222,9 @@ def print_not_graded(results, console=None):
     for unit, n in counts.items():
         number = course_units.get(unit).number if unit in course_units.BY_NAME else "?"
         if "tensorflow" in lacking:
-            zh = (f"單元 {number} {unit} 未評分（{n} 項）：這台機器沒有安裝 TensorFlow。"
+            zh = (f"單元 {number} {unit} 有 {n} 項未評分：這台機器沒有安裝 TensorFlow。"
                   f"這些項目不計入得分也不計入滿分。安裝後重新評分：{machine.install_hint('tensorflow')}")
-            en = (f"Unit {number} {unit} was NOT GRADED ({n} items): TensorFlow is not installed on this machine. "
+            en = (f"Unit {number} {unit}: {n} items NOT GRADED: TensorFlow is not installed on this machine. "
                   f"Those items count in neither score nor maximum. Install it and grade again: "
                   f"{machine.install_hint('tensorflow')}")
         else:
