@@ -21,7 +21,7 @@ import sys
 import types
 import warnings
 
-from autograder import paths, units
+from autograder import messages, paths, units
 
 LABEL = {
     "zh-TW": {"passed": "通過", "failed": "未通過", "points": "得分", "exercise": "練習", "item": "項目",
@@ -142,5 +142,7 @@ def grade(exercise, lang="zh-TW", namespace=None):
             failed.append(item)
     print(f"{label['points']}: {result.score:g}/{result.max_score:g}")
     if failed:
-        details = "\n\n".join(f"{i.id}: {i.message[lang]}" for i in failed)
+        label = messages.text("diagnosis_label")[lang]
+        details = "\n\n".join(f"{i.id}: {i.message[lang]}" + (f"\n{label}: {i.diagnosis[lang]}" if i.diagnosis else "")
+                                for i in failed)
         raise AssertionError(f"{exercise}: {len(failed)}/{len(result.items)}\n{details}")
