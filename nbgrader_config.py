@@ -13,7 +13,7 @@ grading machine's business: set it in the machine's own nbgrader_config.py
 
 import os
 
-from autograder.build.markers import CODE_STUB
+from autograder.course.markers import CODE_STUB
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 

@@ -4,7 +4,7 @@ A wheel (``pip install .``) carries the course beside the engine, in
 ``autograder/_course/``: the reference solutions, the stubs and public tests, the
 nbgrader source, the lessons, and this project's ``pyproject.toml`` and README (the
 Gradescope bundle ships them). An editable install reads them from the checkout
-instead (`autograder.paths`), so both behave the same.
+instead (`autograder.course.paths`), so both behave the same.
 """
 
 import shutil

@@ -26,7 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import median, write  # noqa: E402
 
-from autograder import batch, isolation, paths, samples, units  # noqa: E402
+from autograder.authoring import samples
+from autograder.batch import driver as batch
+from autograder.course import paths, units
+from autograder.host import isolation  # noqa: E402
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
 
@@ -40,9 +43,9 @@ def run_batch(root, out, jobs, mode):
 
 def notebook_for(unit, source, template):
     """The course notebook of ``unit`` with the answer cells taken from ``source``."""
-    from autograder.build import notebooks
+    from autograder.course import cells as course_cells
 
-    cells = {c.grade_id: c.source for c in notebooks.split_module(unit, source)[1:]}
+    cells = {c.grade_id: c.source for c in course_cells.split_module(unit, source)[1:]}
     nb = copy.deepcopy(template)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -56,7 +59,7 @@ def nbgrader_per_student(students, work):
     import nbformat
     from nbgrader.apps import NbGraderAPI
 
-    from autograder import nbgrader_gradebook
+    from autograder.batch import nbgrader_gradebook
 
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     course = work / "course"

@@ -24,7 +24,7 @@ printed with both models' accuracy after the same wall time: the time the faster
 took for all its epochs, read off each model's per-epoch curve (the last epoch that
 finished within it).
 
-``--data`` is anything `autograder.cifar10.load` reads (a folder of the pickled batches,
+``--data`` is anything `autograder.course.cifar10.load` reads (a folder of the pickled batches,
 of class folders, of the JPEG ``.tar.gz`` archives, or an ``.npz``); without it the Keras
 cache is used. ``--data synthetic`` runs on the synthetic stand-in (a quick smoke test).
 """
@@ -47,7 +47,7 @@ TUTORIAL_URL = "https://www.tensorflow.org/tutorials/images/cnn"
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", help="CIFAR-10 (see autograder.cifar10.load), or 'synthetic'")
+    parser.add_argument("--data", help="CIFAR-10 (see autograder.course.cifar10.load), or 'synthetic'")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
@@ -266,7 +266,7 @@ def main(argv=None):
     import keras
     import tensorflow as tf
 
-    from autograder import cifar10, reference
+    from autograder.course import cifar10, reference
 
     if args.data == "synthetic":
         data = cifar10.synthetic()

@@ -19,8 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import median, write  # noqa: E402
 
-from autograder import batch, isolation, samples, units  # noqa: E402
-from autograder.dask_executor import DaskExecutor  # noqa: E402
+from autograder.authoring import samples
+from autograder.batch import driver as batch
+from autograder.course import units
+from autograder.host import isolation  # noqa: E402
+from autograder.batch.dask_executor import DaskExecutor  # noqa: E402
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
 

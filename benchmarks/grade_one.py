@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import median, write  # noqa: E402
 
-from autograder import units  # noqa: E402
+from autograder.course import units  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMPY_UNITS = ",".join(u.name for u in units.NUMPY_UNITS)

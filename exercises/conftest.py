@@ -142,7 +142,7 @@ def _misconception(key, got, rtol, atol):
 
     ``misconceptions.json`` holds, for the public tests' fixed inputs, what each
     misconception of the course's catalog returns where that is wrong (written by
-    ``python -m autograder.diagnoses``)."""
+    ``python -m autograder.authoring.public_diagnoses``)."""
     table = _MISCONCEPTIONS.get("table")
     if table is None:
         path = HERE / "misconceptions.json"

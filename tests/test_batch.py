@@ -12,10 +12,14 @@ import time
 
 import pytest
 
-from autograder import batch, engine, loader, paths, samples, units
-from autograder.gradebook import Gradebook
+from autograder.authoring import samples
+from autograder.batch import driver as batch
+from autograder.course import paths, units
+from autograder.grading import engine
+from autograder.intake import loader
+from autograder.batch.gradebook import Gradebook
 from autograder.reports import nbgrader_csv
-from autograder.result import ITEM_KEYS, STATUSES
+from autograder.grading.result import ITEM_KEYS, STATUSES
 
 N_STUDENTS = 32
 

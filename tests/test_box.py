@@ -11,8 +11,11 @@ import os
 
 import pytest
 
-from autograder import engine, isolation, loader, samples
-from autograder.runner import BoxLimits
+from autograder.authoring import samples
+from autograder.grading import engine
+from autograder.host import isolation
+from autograder.intake import loader
+from autograder.host.runner import BoxLimits
 
 namespaces = pytest.mark.skipif(not isolation.bwrap_works(), reason="bubblewrap cannot create namespaces here")
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here (CI grades as root)")

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from autograder import cifar10
-from autograder.cifar10 import CLASS_NAMES
+from autograder.course import cifar10
+from autograder.course.cifar10 import CLASS_NAMES
 
 
 @pytest.fixture(autouse=True)
@@ -439,7 +439,7 @@ statistics still settling) and 0.999–1.0 after the second and third; the DNN 0
 def test_synthetic_cnn_learns_and_dnn_does_not_as_well():
     """The reference CNN beats 90 % on the synthetic set; the flat DNN trails by ≥ 15 points."""
     keras = pytest.importorskip("keras")
-    from autograder import reference
+    from autograder.course import reference
 
     ref = reference.load("cifar10_cnn")
     ds = cifar10.synthetic(**SLOW_BUDGET["data"])

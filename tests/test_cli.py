@@ -4,7 +4,9 @@ import json
 import subprocess
 import sys
 
-from autograder import loader, paths, samples
+from autograder.authoring import samples
+from autograder.course import paths
+from autograder.intake import loader
 
 NUMPY = "convolution,activations,backprop,optimizers"
 

@@ -5,7 +5,9 @@ scored by accuracy bands (or said to be ungradable without the data)."""
 import numpy as np
 import pytest
 
-from autograder import engine, loader, samples
+from autograder.authoring import samples
+from autograder.grading import engine
+from autograder.intake import loader
 
 pytest.importorskip("tensorflow", reason="TensorFlow is not installed (pip install -e '.[cnn]')")
 pytestmark = pytest.mark.slow

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from autograder import batch, samples
+from autograder.authoring import samples
+from autograder.batch import driver as batch
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed (pip install -e '.[dask]')")
 
@@ -28,7 +29,7 @@ def _results(out):
 
 
 def test_dask_local_cluster_equals_local_executor(klass, tmp_path):
-    from autograder.dask_executor import DaskExecutor
+    from autograder.batch.dask_executor import DaskExecutor
 
     local = batch.run_batch(klass, tmp_path / "local", jobs=2, progress=False)
     on_dask = batch.run_batch(klass, tmp_path / "dask", progress=False,
@@ -40,7 +41,7 @@ def test_dask_local_cluster_equals_local_executor(klass, tmp_path):
 def test_worker_killed_mid_batch(klass, tmp_path):
     from distributed import Client, LocalCluster
 
-    from autograder.dask_executor import DaskExecutor
+    from autograder.batch.dask_executor import DaskExecutor
 
     cluster = LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)

@@ -1,4 +1,4 @@
-"""Diagnoses (`autograder.diagnoses`): the project's mutants are named, each on exactly
+"""Diagnoses (`autograder.grading.diagnoses`): the project's mutants are named, each on exactly
 the items it fails; correct code, stubs and mistakes outside the catalog are named
 nowhere; code written differently from the mutants is named from its behaviour; and
 the diagnosis reaches the result JSON, the gradebook and every report.
@@ -13,11 +13,14 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from autograder import compare, diagnoses, engine, loader, messages, paths, units
-from autograder.gradebook import Gradebook
+from autograder.course import messages, paths, units
+from autograder.grading import compare, diagnoses, engine
+from autograder.authoring import public_diagnoses
+from autograder.intake import loader
+from autograder.batch.gradebook import Gradebook
 from autograder.reports import feedback, gradescope, grouping, summary, terminal
-from autograder.result import Result
-from autograder.samples import MUTANTS, solution_files, stub_source
+from autograder.grading.result import Result
+from autograder.authoring.samples import MUTANTS, solution_files, stub_source
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
 SOLUTION = solution_files()
@@ -136,7 +139,7 @@ def test_each_mutant_is_named_on_the_items_it_fails_and_nowhere_else(graded, mut
 
 
 def test_every_catalog_id_has_a_mutant():
-    from autograder.samples import CNN_MUTANTS
+    from autograder.authoring.samples import CNN_MUTANTS
 
     assert {m.diagnosis for m in MUTANTS + CNN_MUTANTS if m.diagnosis} == set(diagnoses.CATALOG)
 
@@ -173,7 +176,7 @@ def test_rmsprop_eps_inside_the_root_loses_the_small_gradient_item(graded):
 # ----------------------------------------------------------------------------- the error model itself
 def test_a_misconception_changes_the_functions_that_call_it_and_not_the_reference():
     flipped = diagnoses.variant("conv2d.flipped_kernel")
-    from autograder import reference
+    from autograder.course import reference
 
     ref = reference.load("convolution")
     x, k = np.arange(25.0).reshape(5, 5), np.array([[1.0, 2.0], [0.0, -1.0]])
@@ -310,8 +313,8 @@ def test_public_tests_name_nothing_outside_the_catalog(tmp_path):
 
 @pytest.mark.slow
 def test_the_public_table_is_current():
-    """``exercises/misconceptions.json`` is what ``python -m autograder.diagnoses`` writes."""
-    assert (paths.EXERCISES / diagnoses.PUBLIC_TABLE).read_text(encoding="utf-8") == diagnoses.public_table_text()
+    """``exercises/misconceptions.json`` is what ``python -m autograder.authoring.public_diagnoses`` writes."""
+    assert (paths.EXERCISES / public_diagnoses.PUBLIC_TABLE).read_text(encoding="utf-8") == public_diagnoses.public_table_text()
 
 
 def test_coverage_report_of_the_numpy_misconceptions(graded):

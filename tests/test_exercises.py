@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from autograder import paths, samples, units
-from autograder.build import stubs
+from autograder.authoring import samples
+from autograder.course import paths, units
+from autograder.course import stubs
 
 
 def run_public_tests(*args):
@@ -94,9 +95,9 @@ def test_public_tests_run_from_inside_exercises():
 def test_a_solution_region_outside_the_units_exercises_is_refused():
     """Forgetting to list a new exercise in units.py must not hand its reference body out
     as given code in the notebooks: the split of the module refuses it."""
-    from autograder.build import notebooks
+    from autograder.course import cells
 
     source = samples.solution_source("activations") + (
         "\n\ndef softsign(x):\n    ### BEGIN SOLUTION\n    return x / (1 + abs(x))\n    ### END SOLUTION\n")
-    with pytest.raises(notebooks.LessonError, match="line .* is in no exercise of units.py"):
-        notebooks.split_module("activations", source)
+    with pytest.raises(cells.LessonError, match="line .* is in no exercise of units.py"):
+        cells.split_module("activations", source)

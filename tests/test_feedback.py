@@ -20,11 +20,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from autograder import engine, loader, units
+from autograder.course import units
+from autograder.grading import engine
+from autograder.intake import loader
 from autograder.reports import feedback, grouping, summary
 from autograder.reports.feedback import collect_images, render_html, render_markdown, safe_filename, write_feedback
-from autograder.result import ItemResult, Result
-from autograder.samples import MUTANTS, solution_files, stub_source
+from autograder.grading.result import ItemResult, Result
+from autograder.authoring.samples import MUTANTS, solution_files, stub_source
 
 MUTANT_NAMES = ("flipped_kernel", "same_padding_extra_zero_first", "gaussian_not_normalised",
                 "sigmoid_naive_overflows", "backward_sums_over_samples", "adam_without_bias_correction")

@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from autograder import batch, paths
+from autograder.batch import driver as batch
+from autograder.course import paths
 
 
 @pytest.fixture

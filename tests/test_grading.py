@@ -11,9 +11,11 @@ import sys
 
 import pytest
 
-from autograder import engine, loader, units
-from autograder.result import STATUSES
-from autograder.samples import CNN_NUMPY_MUTANTS, MUTANTS, solution_files, solution_source, stub_source
+from autograder.course import units
+from autograder.grading import engine
+from autograder.intake import loader
+from autograder.grading.result import STATUSES
+from autograder.authoring.samples import CNN_NUMPY_MUTANTS, MUTANTS, solution_files, solution_source, stub_source
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
 
@@ -98,7 +100,7 @@ def test_cnn_numpy_exercises_are_graded_without_tensorflow():
     script = (
         "import sys\n"
         "sys.modules['tensorflow'] = sys.modules['keras'] = None  # import tensorflow → ImportError\n"
-        "from autograder import engine, loader, samples\n"
+        "from autograder.authoring import samples\nfrom autograder.grading import engine\nfrom autograder.intake import loader\n"
         "subs = [loader.from_files(n, {'cifar10_cnn.py': f('cifar10_cnn')})\n"
         "        for n, f in (('solution', samples.solution_source), ('stub', samples.stub_source))]\n"
         "out = {}\n"
@@ -188,7 +190,7 @@ def test_infinite_loop_times_out_that_item_only():
     source = solution_files()["activations.py"].replace(
         "    t = np.tanh(_as_float(x))\n    return (1.0 - t * t)[()]\n",
         "    while True:\n        pass\n")
-    from autograder.runner import Limits
+    from autograder.host.runner import Limits
 
     result = _grade(solution_files(activations=source), units=["activations"], limits=Limits(wall=1.0, cpu=2.0))
     by_status = {}
@@ -274,7 +276,7 @@ def test_a_module_that_imports_keras_is_not_graded_where_the_machine_has_no_tens
     """The student's cifar10_cnn.py imports Keras at the top, as the course teaches; on a
     grading machine without TensorFlow that import fails. That is the machine's lack: the
     NumPy-only items are not graded (counted in neither score nor maximum), not errors."""
-    from autograder import machine
+    from autograder.course import machine
 
     monkeypatch.setattr(machine, "has", lambda requirement: requirement != "tensorflow")
     source = "raise ModuleNotFoundError(\"No module named 'keras'\")  # as `import keras` fails there\n" + (

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import paths, samples
+from autograder.authoring import samples
+from autograder.course import paths
 
 COPIED = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "autograder", "solutions", "exercises",
           "source", "lessons")
@@ -106,9 +107,9 @@ def test_wheel_runs_every_command_from_another_folder(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = _run(venv, [str(venv / "bin" / "python"), "-c",
-                        "import autograder.paths as p, keras; print(p.COURSE_ROOT)"], cwd=elsewhere, check=False)
+                        "import autograder.course.paths as p, keras; print(p.COURSE_ROOT)"], cwd=elsewhere, check=False)
     assert "No module named 'keras'" in where.stderr  # the blocker works: no TensorFlow here
-    where = _run(venv, [str(venv / "bin" / "python"), "-c", "import autograder.paths as p; print(p.COURSE_ROOT)"],
+    where = _run(venv, [str(venv / "bin" / "python"), "-c", "import autograder.course.paths as p; print(p.COURSE_ROOT)"],
                  cwd=elsewhere)
     assert Path(where.stdout.strip()).is_relative_to(tmp_path / "venv")
     ag = str(venv / "bin" / "autograder")

@@ -9,7 +9,9 @@ import zipfile
 
 import pytest
 
-from autograder import batch, loader, notebook_source, samples
+from autograder.authoring import samples
+from autograder.batch import driver as batch
+from autograder.intake import loader, notebook as notebook_source
 
 NOTEBOOK = "02_activations.ipynb"
 SOURCE = samples.solution_source("activations").encode()

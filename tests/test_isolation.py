@@ -5,7 +5,11 @@ import os
 
 import pytest
 
-from autograder import engine, isolation, loader, paths, samples
+from autograder.authoring import samples
+from autograder.course import paths
+from autograder.grading import engine
+from autograder.host import isolation
+from autograder.intake import loader
 
 PROBE = '''
 import json, os, socket, sys

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from autograder import paths, reference, units  # noqa: E402
+from autograder.course import paths, reference, units  # noqa: E402
 
 SAMPLE = paths.SOURCE / units.get("cifar10_cnn").assignment / "cifar10_sample"
 

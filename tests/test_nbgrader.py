@@ -19,14 +19,18 @@ import sys
 
 import pytest
 
-from autograder import batch, cli, engine, loader, paths, units
-from autograder.build import notebooks
-from autograder.build.markers import BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, CODE_STUB
+from autograder.batch import driver as batch
+from autograder.cli import commands as cli
+from autograder.course import paths, units
+from autograder.grading import engine
+from autograder.intake import loader
+from autograder.authoring import notebooks
+from autograder.course.markers import BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, CODE_STUB
 
 nbformat = pytest.importorskip("nbformat", reason="the nbgrader extra is not installed (pip install -e '.[nbgrader]')")
 pytest.importorskip("nbgrader", reason="the nbgrader extra is not installed (pip install -e '.[nbgrader]')")
 
-from autograder import nbgrader_gradebook  # noqa: E402 - needs nbgrader
+from autograder.batch import nbgrader_gradebook  # noqa: E402 - needs nbgrader
 
 NUMPY_ASSIGNMENTS = [u.assignment for u in units.NUMPY_UNITS]
 VENV_BIN = os.path.dirname(sys.executable)  # nbgrader runs `alembic` from PATH

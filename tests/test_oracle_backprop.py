@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from autograder import reference
+from autograder.course import reference
 
 bp = reference.load("backprop")
 

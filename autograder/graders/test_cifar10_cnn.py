@@ -11,11 +11,13 @@ import os
 import numpy as np
 import pytest
 
-from autograder import cifar10, keras_checks as kc, machine, messages
-from autograder.problems import Mismatch, Missing, NotGraded, PartialCredit
+from autograder.course import cifar10, messages
+from autograder.course import machine
+from autograder.grading import keras_checks as kc
+from autograder.grading.problems import Mismatch, Missing, NotGraded, PartialCredit
 
 grade = pytest.mark.grade
-# An item that needs TensorFlow on the grading machine is not_graded without it (autograder.machine).
+# An item that needs TensorFlow on the grading machine is not_graded without it (autograder.course.machine).
 needs_tensorflow = pytest.mark.needs("tensorflow")
 
 # The grader's training budget for the student's architecture, on the synthetic set:

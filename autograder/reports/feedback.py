@@ -1,7 +1,7 @@
 """Per-student feedback pages: one self-contained HTML page and a Markdown twin.
 
 A page holds the student's name, the total, the misconceptions its failed items show
-(`autograder.diagnoses`, above the numbers), one table per unit (item, exercise,
+(`autograder.grading.diagnoses`, above the numbers), one table per unit (item, exercise,
 status, points) and then every item that did not pass with its full message (an
 exercise not written yet and a message shared by a whole file once), in the
 chosen language first and the other one below it, smaller; for image-valued items the
@@ -10,7 +10,7 @@ expected and the returned pictures side by side (principle 5 of ``DESIGN.md``).
 The HTML page needs nothing else: CSS is inline, pictures are ``data:`` URIs, there is
 no JavaScript. Every text on it is escaped — messages carry student-controlled text
 (exception messages, printed output), and a student's name is whatever the folder was
-called. Wording comes from `autograder.messages` and from the terminal report
+called. Wording comes from `autograder.course.messages` and from the terminal report
 (`autograder.reports.terminal`: status labels, column headings, unit titles), so the
 terminal, the page and the Markdown say the same thing.
 
@@ -30,10 +30,10 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
-from autograder import messages
-from autograder import units as course_units
+from autograder.course import messages
+from autograder.course import units as course_units
 from autograder.reports import grouping
-from autograder.reports import images as report_images
+from autograder.grading import images as report_images
 from autograder.reports.terminal import HEAD, STATUS_TEXT, unit_title
 
 __all__ = [
@@ -474,7 +474,7 @@ def render_html(result, images=None, lang="zh-TW"):
 
     Parameters
     ----------
-    result : autograder.result.Result
+    result : autograder.grading.result.Result
         The graded submission.
     images : dict, optional
         ``{item_id: {"expected": png_bytes, "got": png_bytes}}`` (``got`` may be
@@ -580,7 +580,7 @@ def render_markdown(result, image_links=None, lang="zh-TW", images=None):
 
     Parameters
     ----------
-    result : autograder.result.Result
+    result : autograder.grading.result.Result
     image_links : dict, optional
         ``{item_id: {"expected": "relative/path.png", "got": ...}}``; ``got`` may be absent.
     lang : {"zh-TW", "en"}
@@ -717,7 +717,7 @@ def write_feedback(result, images, out_dir, lang="zh-TW"):
 
     Parameters
     ----------
-    result : autograder.result.Result
+    result : autograder.grading.result.Result
     images : dict or None
         ``{item_id: {"expected": png_bytes, "got": png_bytes}}``; ``None`` takes them
         from the items' details (`collect_images`).

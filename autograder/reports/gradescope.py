@@ -7,13 +7,13 @@ see every message once the deadline has passed. A failed item's diagnosis (the
 misconception its values show) opens its ``output``, in both languages.
 """
 
-from autograder import messages
+from autograder.course import messages
 
 VISIBILITY = {"public": "visible", "hidden": "after_due_date"}
 
 
 def results_json(result, lang="zh-TW", output=None):
-    """The ``results.json`` dict of a `autograder.result.Result`.
+    """The ``results.json`` dict of a `autograder.grading.result.Result`.
 
     ``output`` (``{"zh-TW", "en"}``), when given, is the top-level ``output`` students
     see above the tests: how their code was isolated, what could not be graded.

@@ -9,7 +9,7 @@
 
 from dataclasses import dataclass, field
 
-from autograder import messages
+from autograder.course import messages
 
 
 @dataclass

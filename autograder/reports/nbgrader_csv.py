@@ -5,14 +5,14 @@ late_submission_penalty,score,max_score`` — each unit is the nbgrader assignme
 ``NN_<unit>`` (``01_convolution`` …), with a row only where the student's result has
 that unit. This is the export of a class graded from folders or zips; for an nbgrader
 course the same columns come from nbgrader's own gradebook, with names, timestamps and
-late penalties (`autograder.nbgrader_gradebook.exports`).
+late penalties (`autograder.batch.nbgrader_gradebook.exports`).
 
 Every CSV the grader writes passes its cells through `autograder.reports.safe_csv`.
 """
 
 import io
 
-from autograder import units as course_units
+from autograder.course import units as course_units
 from autograder.reports import safe_csv
 
 COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
@@ -20,7 +20,7 @@ COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "fir
 
 
 def grades_csv(results):
-    """CSV text for the `autograder.result.Result` list ``results``."""
+    """CSV text for the `autograder.grading.result.Result` list ``results``."""
     buffer = io.StringIO()
     writer = safe_csv.writer(buffer)
     writer.writerow(COLUMNS)

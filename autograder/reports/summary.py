@@ -17,7 +17,7 @@ import math
 import statistics
 from pathlib import Path
 
-from autograder import units as course_units
+from autograder.course import units as course_units
 from autograder.reports.feedback import (BASE_CSS, HTML_LANG, _check_lang, _e, _breakable, _num, _other, _t,
                                          atomic_write)
 from autograder.reports.grouping import diagnosis_counts
@@ -234,7 +234,7 @@ def render_summary(results, lang="zh-TW"):
 
     Parameters
     ----------
-    results : list of autograder.result.Result
+    results : list of autograder.grading.result.Result
     lang : {"zh-TW", "en"}
         The language shown first; headings repeat in the other one, smaller.
 

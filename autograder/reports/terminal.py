@@ -16,8 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from autograder import messages
-from autograder import units as course_units
+from autograder.course import messages
+from autograder.course import units as course_units
 from autograder.reports import grouping
 
 
@@ -83,7 +83,7 @@ def plain(text, style=None):
 def cleaned(result):
     """A copy of ``result`` whose name and messages are `clean` (item ids and the rest
     come from the graders). Print its messages with ``markup=False``."""
-    from autograder.result import Result
+    from autograder.grading.result import Result
 
     items = [dataclasses.replace(i, message={k: clean(v) for k, v in i.message.items()}) for i in result.items]
     return Result(clean(result.submission), items, gradable=result.gradable)
@@ -206,7 +206,7 @@ def print_not_graded(results, console=None):
 
     Returns the names of those units (empty when everything was graded).
     """
-    from autograder import machine
+    from autograder.course import machine
 
     console = console or Console(stderr=True)
     counts = {}

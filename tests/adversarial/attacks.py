@@ -12,7 +12,9 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 
-from autograder import loader, paths, samples
+from autograder.authoring import samples
+from autograder.course import paths
+from autograder.intake import loader
 
 UNITS = ["convolution", "activations"]
 SENTINEL_ENV = "AUTOGRADER_TEST_SECRET"
@@ -283,9 +285,9 @@ def build_attacks(host_tmp):
                    "        m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
                    "        return m.sigmoid(x)\n    return np.zeros_like(_as_float(x))[()]\n"))),
                expect=printed("reference found: None", same_as("control_wrong_sigmoid")), needs_namespaces=True),
-        Attack("imports_the_grader", "imports autograder.reference, autograder.graders and solutions",
+        Attack("imports_the_grader", "imports autograder.course.reference, autograder.graders and solutions",
                with_solutions(activations=activations(
-                   "try:\n    from autograder import reference as _r\n    _ref = _r.load('activations')\n"
+                   "try:\n    from autograder.course import reference as _r\n    _ref = _r.load('activations')\n"
                    "except Exception as e:\n    print('reference:', type(e).__name__)\n    _ref = None\n"
                    "try:\n    import autograder.graders\n    print('graders: imported')\n"
                    "except Exception as e:\n    print('graders:', type(e).__name__)\n"

@@ -15,8 +15,9 @@ import struct
 
 from attacks import Attack, exercise_is, same_as, unit_is, unreadable, with_solutions, activations, WRONG_SIGMOID
 
-from autograder import loader, samples
-from autograder.reports import images
+from autograder.authoring import samples
+from autograder.intake import loader
+from autograder.grading import images
 from autograder.reports.feedback import safe_filename
 
 CONVOLUTION = samples.solution_source("convolution")

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, engine, isolation, loader, paths
+from autograder.batch import driver as batch
+from autograder.course import paths
+from autograder.grading import engine
+from autograder.host import isolation
+from autograder.intake import loader
 
 import report_attacks
 from attacks import CONTROLS, SENTINEL_ENV, SENTINEL_VALUE, UNITS
@@ -85,7 +89,7 @@ def graded(attacks, tmp_path_factory, cgroups_before):
     finally:
         del os.environ[SENTINEL_ENV]
     rows = (report.out / "results.jsonl").read_text(encoding="utf-8").splitlines()
-    from autograder.result import Result
+    from autograder.grading.result import Result
 
     results = {r.submission: r for r in (Result.from_json(json.loads(line)) for line in rows)}
     for name in honest:

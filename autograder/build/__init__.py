@@ -1,1 +1,0 @@
-"""``autograder build``: everything generated from ``solutions/`` (stubs, notebooks)."""

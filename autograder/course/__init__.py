@@ -1,0 +1,1 @@
+"""The course itself: its units and exercises, where its files are, the reference solutions as graders load them, their mark-up (solution markers, stubs), the sample mistakes (mutants), the CIFAR-10 data and the bundled demo class."""

@@ -1,0 +1,399 @@
+"""The student's submission as graders see it: ``student.conv2d(image, kernel)``.
+
+A `StudentSession` holds one submission during grading: a child process per unit,
+spawned on first use and replaced after a timeout or a crash, and the module it has
+imported.
+`RemoteModule` is what the ``student`` fixture gives a grader: attribute calls are
+forwarded to the child and come back as data; every failure becomes an
+`autograder.grading.problems` exception with a bilingual message naming the call.
+"""
+
+import inspect
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from autograder.course import messages, units
+from autograder.grading.problems import ItemProblem, Missing, NotGraded, NotImplementedByStudent, StudentError, StudentTimeout
+from autograder.host.runner import ChildDied, ChildProtocolError, ChildTimeout, SandboxFault
+from autograder.sandbox.codec import Ref
+
+MAX_PRINTED = 600
+
+
+class CallRecord:
+    """One call to the student's code and how it went.
+
+    Attributes
+    ----------
+    description : str
+        The call as a beginner can read it: ``conv2d(image=array(float64, 7×9), …)``.
+    value : object
+        What came back, decoded (`None` until the call succeeds).
+    mutated : list of str
+        The inputs whose arrays the call changed (``["image"]``, ``["params['W1']"]``).
+    warnings : list of str
+        Warnings raised during the call (``"RuntimeWarning: overflow …"``).
+    """
+
+    def __init__(self, description):
+        self.description = description
+        self.value = None
+        self.mutated = []
+        self.warnings = []
+
+
+def _fmt_number(x):
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return f"{float(x):.6g}"
+
+
+def describe_value(value, depth=0):
+    """A compact, readable rendering of an argument or a result."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 6 and value.ndim <= 2:
+            body = np.array2string(value, precision=4, separator=", ", suppress_small=True)
+            return " ".join(body.split())
+        return f"array({value.dtype}, {'×'.join(map(str, value.shape)) or 'scalar'})"
+    if isinstance(value, (bool, int, float, np.generic)) and not isinstance(value, (str, bytes)):
+        return _fmt_number(value)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, Ref):
+        return repr(value)
+    if isinstance(value, dict):
+        if depth > 1:
+            return "{…}"
+        return "{" + ", ".join(f"{k}: {describe_value(v, depth + 1)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        if len(value) <= 6 and depth <= 1:
+            inner = ", ".join(describe_value(v, depth + 1) for v in value)
+            return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+        return f"{type(value).__name__} of {len(value)}"
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+def _parameter_names(reference, name, args, kwargs):
+    """Bind ``args`` to the reference function's parameters: ``{position or key: name}``."""
+    function = getattr(reference, name, None) if reference is not None else None
+    names = {}
+    try:
+        params = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        params = []
+    for i in range(len(args)):
+        names[("args", i)] = params[i] if i < len(params) else f"arg{i}"
+    for key in kwargs:
+        names[("kwargs", key)] = key
+    return names
+
+
+def describe_call(name, args, kwargs, reference=None):
+    """``name(p1=…, p2=…)`` with the parameter names of the reference function."""
+    names = _parameter_names(reference, name, args, kwargs)
+    parts = [f"{names[('args', i)]}={describe_value(a)}" for i, a in enumerate(args)]
+    parts += [f"{k}={describe_value(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def _mutated_names(paths, names):
+    out = []
+    for path in paths:
+        path = list(path)
+        if len(path) < 2:
+            continue
+        label = names.get((path[0], path[1]), str(path[1]))
+        label += "".join(f"[{p!r}]" for p in path[2:])
+        out.append(label)
+    return out
+
+
+def unit_limits(unit, base):
+    """The limits for calls into ``unit``: the CNN unit gets TensorFlow's time and memory."""
+    if unit in units.BY_NAME and units.get(unit).needs_tensorflow:
+        return replace(base, wall=max(base.wall, 120.0), cpu=max(base.cpu, 240.0),
+                       import_wall=max(base.import_wall, 120.0), memory=max(base.memory, 16 * 1024**3),
+                       processes=max(base.processes, 512), cpu_total=max(base.cpu_total, 3600))
+    return base
+
+
+def _how(status):
+    if status.get("state") == "signaled":
+        return messages.text("how_signal", signal=status.get("signal"))
+    if status.get("state") == "exited":
+        return messages.text("how_exit", code=status.get("code"))
+    return messages.text("how_unknown")
+
+
+class StudentSession:
+    """One submission during grading.
+
+    Parameters
+    ----------
+    sandbox : autograder.host.runner.Sandbox
+        Already staged with this submission's files.
+    units : dict
+        ``{unit name: problem}`` for the units the submission provides; ``problem`` is
+        ``None``, or a message dict when the unit's file is present but unusable (a
+        notebook that cannot be read).
+    limits : autograder.host.runner.Limits
+    files : dict, optional
+        The submission's files (``{name: bytes}``), for items the parent grades itself
+        (the trained model file).
+    """
+
+    def __init__(self, sandbox, units, limits, files=None):
+        self.sandbox = sandbox
+        self.units = units
+        self.files = files or {}
+        self.memo = {}
+        self.base_limits = limits
+        self.child = None
+        self.child_unit = None
+        self.loaded = set()
+        self.import_failures = {}
+        self.printed = []
+
+    # ------------------------------------------------------------------ child
+    def _child(self, unit):
+        """The child of ``unit``: each unit's module is imported in a child of its own,
+        started after everything the previous unit's child left running was killed."""
+        if self.child is not None and self.child.alive and self.child_unit == unit:
+            return self.child
+        if self.child_unit != unit:
+            self._drop_child()
+            try:
+                self.sandbox.sweep()
+            except SandboxFault:
+                pass  # the box was ended; the next spawn makes a fresh one
+        self.child = self.sandbox.spawn(unit_limits(unit, self.base_limits))
+        self.child_unit = unit
+        self.loaded = set()
+        return self.child
+
+    def _drop_child(self):
+        if self.child is not None:
+            self.child.kill()
+        self.child = None
+        self.loaded = set()
+
+    def close(self):
+        self._drop_child()
+        try:
+            self.sandbox.cleanup()
+        except SandboxFault:
+            pass
+
+    def take_printed(self):
+        """What the student's code printed since the last call of this method."""
+        text = "".join(self.printed).strip()
+        self.printed = []
+        if len(text) > MAX_PRINTED:
+            text = f"{text[:MAX_PRINTED]} … ({len(text) - MAX_PRINTED} more characters not shown)"
+        return text
+
+    # ------------------------------------------------------------------ loading
+    def ensure(self, unit):
+        """Import ``unit`` in the child, or raise the problem that stops it."""
+        if unit in self.import_failures:
+            raise self.import_failures[unit]
+        filename = f"{unit}.py"
+        if unit not in self.units:
+            raise Missing(messages.text("file_missing", file=filename))
+        if self.units[unit] is not None:
+            problem = StudentError(self.units[unit])
+            self.import_failures[unit] = problem
+            raise problem
+        child = self._child(unit)
+        if unit in self.loaded:
+            return
+        import_wall = unit_limits(unit, self.base_limits).import_wall
+        try:
+            reply = child.request({"op": "load", "unit": unit, "cpu": 2 * import_wall}, timeout=import_wall)
+        except ChildTimeout:
+            self._drop_child()
+            problem = StudentTimeout(messages.text("import_timeout", file=filename, seconds=import_wall))
+        except ChildDied as died:
+            self._drop_child()
+            problem = StudentError(messages.text("import_died", file=filename, how=_how(died.status)))
+        except ChildProtocolError as exc:
+            self._drop_child()
+            problem = StudentError(messages.text("protocol_broken", detail=str(exc)[:200]))
+        else:
+            self.printed.append(reply.get("output", ""))
+            if reply["ok"]:
+                self.loaded.add(unit)
+                return
+            lacking = _machine_lacks(reply)
+            if lacking is not None:
+                self.import_failures[unit] = lacking
+                raise lacking
+            where = f" ({reply['where']})" if reply.get("where") else ""
+            key = "import_syntax" if reply.get("type") in ("SyntaxError", "IndentationError", "TabError") else "import_failed"
+            problem = StudentError(messages.text(key, file=filename, type=reply.get("type", ""),
+                                                 message=reply.get("message", ""), where=where))
+        self.import_failures[unit] = problem
+        raise problem
+
+    # ------------------------------------------------------------------ requests
+    def request(self, unit, req, record, timeout=None, cpu=None):
+        """Send ``req`` about ``unit`` and fill ``record``; raise the item's problem if any."""
+        self.ensure(unit)
+        limits = unit_limits(unit, self.base_limits)
+        timeout = limits.wall if timeout is None else timeout
+        req = dict(req, unit=unit, cpu=cpu or max(timeout, limits.cpu))
+        try:
+            reply = self.child.request(req, timeout=timeout)
+        except ChildTimeout:
+            self._drop_child()
+            raise StudentTimeout(messages.text("timeout", call=record.description, seconds=timeout)) from None
+        except ChildDied as died:
+            self._drop_child()
+            if died.status.get("signal") == "SIGXCPU":
+                raise StudentTimeout(messages.text("cpu_timeout", call=record.description, seconds=req["cpu"])) from None
+            raise StudentError(messages.text("died", call=record.description, how=_how(died.status))) from None
+        except ChildProtocolError as exc:
+            self._drop_child()
+            raise StudentError(messages.text("protocol_broken", detail=str(exc)[:200])) from None
+        self.printed.append(reply.get("output", "") or "")
+        if not reply["ok"]:
+            raise _problem(reply, record)
+        record.value = reply.get("value")
+        record.warnings = list(reply.get("warnings") or [])
+        return reply
+
+
+_OPTIONAL_MODULES = re.compile(r"No module named '(tensorflow|keras)(\.[\w.]*)?'")
+
+
+def _machine_lacks(reply):
+    """`NotGraded` when ``reply`` failed only because this machine has no TensorFlow
+    (the student's code imports Keras, which the course asks for): never their fault."""
+    from autograder.course import machine
+
+    if reply.get("type") == "ModuleNotFoundError" and _OPTIONAL_MODULES.search(reply.get("message", "")):
+        lacks = machine.lacking("tensorflow")
+        if lacks is not None:
+            return NotGraded(lacks)
+    return None
+
+
+def _problem(reply, record):
+    lacking = _machine_lacks(reply)
+    if lacking is not None:
+        return lacking
+    kind, name = reply.get("kind"), reply.get("message", "")
+    call = record.description
+    where = f"\n  ({reply['where']})" if reply.get("where") else ""
+    if kind == "not_implemented":
+        return NotImplementedByStudent(messages.text("not_implemented", name=call.split("(")[0]))
+    if kind == "missing_name":
+        return Missing(messages.text("name_missing", file=record.filename, name=name))
+    if kind == "not_callable":
+        return StudentError(messages.text("not_callable", name=name, type=reply.get("type", "")))
+    if kind == "exit":
+        return StudentError(messages.text("exit", call=call))
+    if kind == "codec":
+        return StudentError(messages.text("unsendable", call=call, message=name))
+    if reply.get("type") == "MemoryError":
+        return StudentError(messages.text("memory_error", call=call))
+    return StudentError(messages.text("raised", call=call, type=reply.get("type", ""), message=name, where=where))
+
+
+class RemoteModule:
+    """The student's module of one unit, for graders.
+
+    ``student.conv2d(a, b)`` calls the student's ``conv2d`` in the child and returns the
+    value; ``student.last`` is the `CallRecord` of the latest call. ``student.answer(
+    "HAND_SOBEL_ANSWER")`` reads a constant. ``student.driver("forward_backward", …)``
+    runs a grader-owned driver from `autograder.sandbox.trusted` on the module.
+
+    Parameters
+    ----------
+    session : StudentSession
+    unit : str
+    reference : module or callable, optional
+        The reference module (or a function that loads it, called on the first call),
+        for parameter names in call descriptions.
+    timeout : float, optional
+        Wall-clock seconds per call for this item (the session's default otherwise).
+    """
+
+    def __init__(self, session, unit, reference=None, timeout=None):
+        self._session = session
+        self._unit = unit
+        self._reference_source = reference
+        self._timeout = timeout
+        self.last = None
+
+    @property
+    def _reference(self):
+        """The reference module, loaded on first use (a callable is called then)."""
+        if callable(self._reference_source) and not hasattr(self._reference_source, "__file__"):
+            self._reference_source = self._reference_source()
+        return self._reference_source
+
+    def _record(self, description):
+        record = CallRecord(description)
+        record.filename = f"{self._unit}.py"
+        self.last = record
+        return record
+
+    def call(self, name, *args, **kwargs):
+        """Call the student's ``name`` and return its `CallRecord`."""
+        record = self._record(describe_call(name, args, kwargs, self._reference))
+        reply = self._session.request(self._unit, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs},
+                                      record, timeout=self._timeout)
+        names = _parameter_names(self._reference, name, args, kwargs)
+        record.mutated = _mutated_names(reply.get("mutated") or [], names)
+        return record
+
+    def driver(self, name, *args, description=None, **kwargs):
+        """Run the driver ``name`` of `autograder.sandbox.trusted` on the student's module."""
+        record = self._record(description or describe_call(name, args, kwargs))
+        reply = self._session.request(self._unit, {"op": "driver", "name": name, "args": list(args), "kwargs": kwargs},
+                                      record, timeout=self._timeout)
+        record.mutated = _mutated_names(reply.get("mutated") or [], _parameter_names(None, name, args, kwargs))
+        return record.value
+
+    def memo(self, key, compute):
+        """``compute()`` once per submission (its problem too, if it raises one)."""
+        memo = self._session.memo
+        if key not in memo:
+            try:
+                memo[key] = ("value", compute())
+            except ItemProblem as problem:
+                memo[key] = ("problem", problem)
+        kind, value = memo[key]
+        if kind == "problem":
+            raise value
+        return value
+
+    @property
+    def files(self):
+        """The submission's files, ``{name: bytes}``."""
+        return self._session.files
+
+    def answer(self, name):
+        """The value of the module constant ``name``; `None` counts as not filled in."""
+        record = self._record(name)
+        self._session.request(self._unit, {"op": "get", "name": name}, record, timeout=self._timeout)
+        if record.value is None:
+            raise NotImplementedByStudent(messages.text("answer_missing", name=name))
+        return record.value
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def forward(*args, **kwargs):
+            return self.call(name, *args, **kwargs).value
+
+        forward.__name__ = name
+        return forward
