@@ -121,8 +121,11 @@ def main():
 
     a, b = per_sub("isolated"), per_sub("in_process")
     c = median(nb_seconds) if nb_seconds else None
+    from autograder.grading.engine import collect_items
+
+    n_items = sum(1 for meta in collect_items() if meta.unit in NUMPY_UNITS)
     data = {
-        "what": f"{args.students} generated submissions of units 1-4 (103 items each), {args.jobs} workers",
+        "what": f"{args.students} generated submissions of units 1-4 ({n_items} items each), {args.jobs} workers",
         "isolation": mode,
         "per_submission_median_seconds": {"a_autograder_batch": round(a, 4), "b_in_process_no_isolation": round(b, 4),
                                           "c_nbgrader_autograde": round(c, 3) if c else None},

@@ -539,8 +539,8 @@ class Child:
             self.sock.close()
             if self.sandbox.box is None:
                 return  # the box ended, and the child with it
-            try:
-                self.sandbox.box_control({"op": "kill", "pid": self.pid})
+            try:  # no need to wait for it: the box reaps it
+                self.sandbox.box_control({"op": "kill", "pid": self.pid, "wait": 0})
             except SandboxFault:
                 pass
 

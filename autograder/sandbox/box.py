@@ -171,6 +171,15 @@ def seccomp_available():
     return True
 
 
+_PREPARED = []
+
+
+def prepare_seccomp():
+    """Build the filter once (in the zygote); each box forked from it only loads it."""
+    if not _PREPARED and seccomp_available():
+        _PREPARED.append(_build_filter())
+
+
 def load_seccomp():
     """Set ``no_new_privs`` and load the filter (`REFUSED`, and ``clone`` with any
     namespace flag).
@@ -182,9 +191,15 @@ def load_seccomp():
     """
     _check(_libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     try:
-        import pyseccomp as seccomp
+        policy = _PREPARED[0] if _PREPARED else _build_filter()
     except (ImportError, OSError) as exc:
         raise BoxError(f"seccomp is not available: {exc}") from None
+    policy.load()
+
+
+def _build_filter():
+    import pyseccomp as seccomp
+
     policy = seccomp.SyscallFilter(seccomp.ALLOW)
     for name in REFUSED:
         try:
@@ -195,7 +210,7 @@ def load_seccomp():
     for flag in (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
                  CLONE_NEWNET, CLONE_NEWTIME):
         policy.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
-    policy.load()
+    return policy
 
 
 def seal(settings, owner):

@@ -22,8 +22,9 @@ that its reply repeats:
 ``{"op": "spawn", "folder": F, "workdir": W, "limits": {...}}`` + a socket fd (box)
     Fork a child in a new session that serves `server.serve` on that socket;
     reply ``{"pid": pid}``.
-``{"op": "kill", "pid": pid}``
-    SIGKILL the child's process group; reply with how it ended.
+``{"op": "kill", "pid": pid, "wait": seconds}``
+    SIGKILL the child's process group; reply with how it ended (``wait`` 0: at once,
+    ``{"state": "killed"}``).
 ``{"op": "status", "pid": pid, "wait": seconds}``
     How a child ended (``{"state": "running"}`` if it has not).
 ``{"op": "cleanup"}`` (box)
@@ -32,6 +33,7 @@ that its reply repeats:
 """
 
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -97,6 +99,25 @@ def _kill_uid(uid):
                 pass
 
 
+def _others_running(dying=()):
+    """Whether a process of this uid other than this one (and ``dying``, already sent
+    SIGKILL) is alive (not a zombie)."""
+    me, uid = os.getpid(), os.getuid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me or int(entry) in dying:
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in (b"Z", b"X"):
+            return True
+    return False
+
+
 class Zygote:
     """Serves control messages on ``control``.
 
@@ -112,6 +133,7 @@ class Zygote:
         self.control = control
         self.sweep = sweep
         self.statuses = {}
+        self.killed = set()  # children sent SIGKILL and not yet reaped
         self.boxes = {}  # box pid -> its uid or None (zygote only)
 
     def reap(self):
@@ -122,17 +144,22 @@ class Zygote:
                 return
             if pid == 0:
                 return
+            if pid in self.killed:  # nobody asks how a discarded child ended
+                self.killed.discard(pid)
+                continue
             self.statuses[pid] = describe_status(status)
 
     def status(self, pid, wait=0.0):
         deadline = time.monotonic() + float(wait)
+        pause = 0.0002  # a killed child is gone within a millisecond or so: look again soon
         while True:
             self.reap()
             if pid in self.statuses:
                 return self.statuses.pop(pid)
             if time.monotonic() >= deadline:
                 return {"state": "running"}
-            time.sleep(0.005)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
 
     # ------------------------------------------------------------------ zygote: boxes
     def open_box(self, msg, fds):
@@ -164,7 +191,8 @@ class Zygote:
                 self.kill(target)
             errors = [x for x in lines if x.startswith("error")]
             return {"error": errors[0] if errors else "the box did not start"}
-        self.boxes[box_pid] = (owner[0] if owner else None, pid)
+        # Without a PID namespace of its own, what the box leaves is found by its uid.
+        self.boxes[box_pid] = (owner[0] if owner and not settings.get("namespaces") else None, pid)
         return {"pid": box_pid}
 
     def _become_box(self, settings, owner, fd, report_fd):
@@ -242,29 +270,40 @@ class Zygote:
         os.close(fds[0])
         return {"pid": pid}
 
-    def kill(self, pid):
+    def kill(self, pid, wait=2.0):
+        """SIGKILL ``pid``'s process group; with ``wait``, say how it ended (else it is
+        reaped later, and the reply is ``{"state": "killed"}``)."""
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
                 target()
             except (ProcessLookupError, PermissionError):
                 pass
-        return self.status(pid, wait=2.0)
+        if not wait:
+            self.killed.add(pid)
+            self.reap()
+            return {"state": "killed"}
+        return self.status(pid, wait=wait)
 
     def cleanup(self):
         if not self.sweep:
             return {"done": False}
+        self.reap()
+        if not _others_running(self.killed):
+            return {"done": True}  # nothing left but what is already dying: no need to wait
         try:
             os.kill(-1, signal.SIGKILL)  # everything this box may signal, but itself
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + 2.0
+        pause = 0.0002
         while time.monotonic() < deadline:  # until the killed (and the orphans it inherits) are reaped
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
-                time.sleep(0.001)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.005)
         self.statuses.clear()
         return {"done": True}
 
@@ -280,7 +319,7 @@ class Zygote:
         if op == "close_box":
             return self.close_box(int(msg["pid"]))
         if op == "kill":
-            return self.kill(int(msg["pid"]))
+            return self.kill(int(msg["pid"]), float(msg.get("wait", 2.0)))
         if op == "status":
             return self.status(int(msg["pid"]), float(msg.get("wait", 0.0)))
         if op == "cleanup":
@@ -321,7 +360,7 @@ def _warm_up():
 
     from autograder.sandbox import box, codec, server  # noqa: F401 - server: what every child runs
 
-    box.seccomp_available()  # imports libseccomp's binding once, for every box
+    box.prepare_seccomp()  # the filter is built once; each box only loads it
 
     rng = np.random.default_rng(0)
     np.random.seed(0)
@@ -344,6 +383,10 @@ def main(argv=None):
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     _warm_up()
+    # What the warm-up made is shared with every box and child: left to the garbage
+    # collector, each fork's first collection would write to (and so copy) all of it.
+    gc.collect()
+    gc.freeze()
 
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     control = socket.socket(fileno=int(argv[0]))
