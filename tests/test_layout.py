@@ -6,7 +6,6 @@ nothing of the rest (it is all the child sees).
 """
 
 import ast
-from pathlib import Path
 
 import pytest
 
