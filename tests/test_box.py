@@ -244,3 +244,20 @@ def test_without_libseccomp_the_grader_says_so(monkeypatch, tmp_path):
         plan = isolation.plan("limits", tmp_path / "submission", tmp_path / "scratch", 64)
     plan.release()
     assert "no seccomp filter" in plan.describe()
+
+
+@namespaces
+def test_a_runtime_under_tmp_stays_visible_to_the_box(tmp_path, monkeypatch):
+    """A virtual environment made under /tmp (a CI clone there) is bound where the box's
+    own /tmp does not hide it: a module of it imported only when a function runs (as the
+    CNN unit imports Keras) is found."""
+    site = tmp_path / "venv" / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "lazy_helper_mod.py").write_text("VALUE = 41\n")
+    monkeypatch.syspath_prepend(str(site))
+    assert str(site).startswith("/tmp/")
+    source = samples.solution_source("activations") + (
+        "\ndef sigmoid(x):\n    import lazy_helper_mod\n    print('lazy', lazy_helper_mod.VALUE + 1)\n    return x\n")
+    (result,) = _grade_in_one_worker([loader.from_files("lazy", {"activations.py": source})])
+    item = next(i for i in result.items if i.exercise == "sigmoid" and i.status != "passed")
+    assert "lazy 42" in item.message["en"], item.message["en"]

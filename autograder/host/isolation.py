@@ -73,6 +73,22 @@ def _site_dirs():
     return found
 
 
+#: Folders each box mounts afresh: a runtime folder below one of them would be hidden.
+BOX_PRIVATE = ("/tmp", "/dev", "/proc", IN_SCRATCH, IN_SUBMISSION)
+SITE_ROOT = "/opt/site-packages"
+
+
+def _bound_sites():
+    """``[(site folder, where the sandbox sees it)]``: at its own path, unless that is
+    below a folder a box mounts afresh (a virtual environment made under ``/tmp``), which
+    would hide it from the box; such a folder is seen under `SITE_ROOT`."""
+    out = []
+    for i, site in enumerate(_site_dirs()):
+        private = any(site == p or site.startswith(p + "/") for p in BOX_PRIVATE)
+        out.append((site, f"{SITE_ROOT}/{i}" if private else site))
+    return out
+
+
 def child_env(scratch):
     """The scrubbed environment of the sandbox: nothing of the grader's leaks in."""
     return {
@@ -298,7 +314,7 @@ class Plan:
             argv = [python, "-I", "-S", "-c", _BOOT, json.dumps(sys_path), str(control_fd)]
             env = child_env(self.scratch_dir)
         else:
-            sys_path = [SANDBOX_ROOT, *_site_dirs()]
+            sys_path = [SANDBOX_ROOT, *(inside for _site, inside in _bound_sites())]
             inner = [python, "-I", "-S", "-c", _BOOT, json.dumps(sys_path), str(control_fd)]
             argv = self._bwrap() + ["--"] + inner
             env = {"PATH": "/usr/bin:/bin"}
@@ -309,7 +325,8 @@ class Plan:
 
     def _bwrap(self):
         args = [shutil.which("bwrap"), *_unshare_flags(), "--die-with-parent", "--new-session", *_cap_flags()]
-        bound = []
+        bound = []  # where the sandbox sees each bound folder
+        sources = []  # (host folder, where the sandbox sees it)
 
         def bind(src, dest=None, writable=False):
             src = os.path.realpath(src)
@@ -318,6 +335,14 @@ class Plan:
                 return
             args.extend(["--bind" if writable else "--ro-bind", src, dest])
             bound.append(dest)
+            sources.append((src, dest))
+
+        def seen_at(real):
+            """Where the sandbox sees the host path ``real`` (None: not at all)."""
+            for src, dest in sources:
+                if real == src or real.startswith(src.rstrip("/") + "/"):
+                    return dest + real[len(src):]
+            return None
 
         bind("/usr")
         for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
@@ -332,13 +357,14 @@ class Plan:
         prefix = os.path.realpath(sys.base_prefix)
         bind(prefix)
         bind(os.path.dirname(_python()))
-        for site in _site_dirs():
-            bind(site)
+        for site, inside in _bound_sites():
+            bind(site, inside)
         # The project itself stays out of sight, wherever it is installed …
         for secret in (paths.PACKAGE, paths.SOLUTIONS, paths.SOURCE, paths.COURSE_ROOT / "tests"):
             real = os.path.realpath(secret)
-            if any(real == b or real.startswith(b.rstrip("/") + "/") for b in bound) and os.path.isdir(real):
-                args.extend(["--tmpfs", real])
+            inside = seen_at(real)
+            if inside is not None and os.path.isdir(real):
+                args.extend(["--tmpfs", inside])
         # … except the sandbox package, mounted on its own.
         args.extend(["--ro-bind", str(paths.PACKAGE / "__init__.py"), f"{SANDBOX_ROOT}/autograder/__init__.py"])
         args.extend(["--ro-bind", str(paths.SANDBOX), f"{SANDBOX_ROOT}/autograder/sandbox"])
