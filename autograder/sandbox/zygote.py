@@ -171,7 +171,7 @@ class Zygote:
         settings = dict(msg.get("settings") or {})
         owner = tuple(msg["owner"]) if msg.get("owner") else None
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        pid = self._fork()
         if pid == 0:
             os.close(read_end)
             self._become_box(settings, owner, fds[0], write_end)  # never returns
@@ -194,6 +194,21 @@ class Zygote:
         # Without a PID namespace of its own, what the box leaves is found by its uid.
         self.boxes[box_pid] = (owner[0] if owner and not settings.get("namespaces") else None, pid)
         return {"pid": box_pid}
+
+    def _fork(self, patience=10.0):
+        """``os.fork()``, waiting while the process limit is still taken by a box that
+        is being torn down (its processes count until the kernel has reaped them)."""
+        deadline = time.monotonic() + patience
+        pause = 0.001
+        while True:
+            try:
+                return os.fork()
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise
+                self.reap()
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
 
     def _become_box(self, settings, owner, fd, report_fd):
         from autograder.sandbox import box
@@ -236,14 +251,18 @@ class Zygote:
         """End the box ``pid``: as the init of its PID namespace, everything in it ends
         with it; without one, what runs as its uid is killed too."""
         uid, parent = self.boxes.pop(pid, (None, pid))
-        for target in (pid, parent):
-            try:
-                os.kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         if uid is not None:
             _kill_uid(uid)
-        return self.status(parent, wait=2.0)
+        # The parent ends once the box has, and the box (its PID namespace's init) once the
+        # kernel has reaped everything in it: then the next box has the whole process limit.
+        status = self.status(parent, wait=10.0)
+        if status.get("state") == "running":
+            self.kill(parent, wait=1.0)
+        return status
 
     # ------------------------------------------------------------------ box: children
     def spawn(self, msg, fds):
