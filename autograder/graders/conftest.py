@@ -26,15 +26,6 @@ class RecordingModule(RemoteModule):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.calls = []
-        self._pending = None
-
-    def _record(self, description):
-        if self._pending is not None:  # inputs shown faithfully (-1e-9, not -0.)
-            name, args, kwargs = self._pending
-            description = compare.describe_call(name, args, kwargs, self._reference)
-        record = super()._record(description)
-        self._pending = None
-        return record
 
     def _keep(self, kind, name, args, kwargs, run):
         kept = diagnoses.kept_inputs(args, kwargs)
@@ -46,7 +37,6 @@ class RecordingModule(RemoteModule):
             self.calls.append(call)
 
     def call(self, name, *args, **kwargs):
-        self._pending = (name, args, kwargs)
         return self._keep("call", name, args, kwargs, lambda: super(RecordingModule, self).call(name, *args, **kwargs))
 
     def driver(self, name, *args, description=None, **kwargs):

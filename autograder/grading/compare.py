@@ -292,17 +292,3 @@ def describe_value(value, depth=0):
     if value is None:
         return "None"
     return type(value).__name__
-
-
-def describe_call(name, args, kwargs, reference=None):
-    """``name(p1=…, p2=…)`` with the parameter names of the reference function."""
-    import inspect
-
-    function = getattr(reference, name, None) if reference is not None else None
-    try:
-        params = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        params = []
-    parts = [f"{params[i] if i < len(params) else f'arg{i}'}={describe_value(a)}" for i, a in enumerate(args)]
-    parts += [f"{k}={describe_value(v)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"

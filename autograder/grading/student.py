@@ -12,12 +12,10 @@ import inspect
 import re
 from dataclasses import replace
 
-import numpy as np
-
 from autograder.course import messages, units
+from autograder.grading.compare import describe_value
 from autograder.grading.problems import ItemProblem, Missing, NotGraded, NotImplementedByStudent, StudentError, StudentTimeout
 from autograder.host.runner import ChildDied, ChildProtocolError, ChildTimeout, SandboxFault
-from autograder.sandbox.codec import Ref
 
 MAX_PRINTED = 600
 
@@ -42,41 +40,6 @@ class CallRecord:
         self.value = None
         self.mutated = []
         self.warnings = []
-
-
-def _fmt_number(x):
-    if isinstance(x, (bool, np.bool_)):
-        return str(bool(x))
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    return f"{float(x):.6g}"
-
-
-def describe_value(value, depth=0):
-    """A compact, readable rendering of an argument or a result."""
-    if isinstance(value, np.ndarray):
-        if value.size <= 6 and value.ndim <= 2:
-            body = np.array2string(value, precision=4, separator=", ", suppress_small=True)
-            return " ".join(body.split())
-        return f"array({value.dtype}, {'×'.join(map(str, value.shape)) or 'scalar'})"
-    if isinstance(value, (bool, int, float, np.generic)) and not isinstance(value, (str, bytes)):
-        return _fmt_number(value)
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, Ref):
-        return repr(value)
-    if isinstance(value, dict):
-        if depth > 1:
-            return "{…}"
-        return "{" + ", ".join(f"{k}: {describe_value(v, depth + 1)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        if len(value) <= 6 and depth <= 1:
-            inner = ", ".join(describe_value(v, depth + 1) for v in value)
-            return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-        return f"{type(value).__name__} of {len(value)}"
-    if value is None:
-        return "None"
-    return type(value).__name__
 
 
 def _parameter_names(reference, name, args, kwargs):
