@@ -24,11 +24,12 @@ import io
 import os
 import pickle
 import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from autograder.course.files import atomic_open
 
 CLASS_NAMES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 """The CIFAR-10 classes; the index of a name is its label (the contract's tuple)."""
@@ -455,16 +456,8 @@ def _read_cache(file):
 
 def _write_cache(file, arrays):
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=file.stem, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-            os.chmod(tmp, 0o644)  # mkstemp makes it 0600
-            os.replace(tmp, file)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with atomic_open(file, mode=0o644) as f:
+            np.savez(f, **arrays)
     except OSError:
         return None  # a read-only or full disk only costs speed
     return file

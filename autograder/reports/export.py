@@ -14,24 +14,16 @@ the whole class):
 Text cells of every CSV are neutralised against formula injection
 (`autograder.reports.safe_csv`).
 
-Every file is written to a temporary name and renamed, so a reader never sees half a file.
+Every file is written atomically (`autograder.course.files`), so a reader never sees half a file.
 """
 
 import io
 import json
-import os
 from pathlib import Path
 
 from autograder.course import units as course_units
+from autograder.course.files import atomic_write
 from autograder.reports import feedback, gradescope, nbgrader_csv, safe_csv, summary
-
-
-def _atomic_write(path, text):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
 
 
 def unit_columns(results):
@@ -68,17 +60,17 @@ def export_all(book, out, grader_version, lang="zh-TW", nbgrader=None):
     graded = [(student, h, r) for student, h, r in rows if r is not None]
     written = {"csv": out / "gradebook.csv", "jsonl": out / "results.jsonl", "summary": out / "summary.html",
                "nbgrader": out / "nbgrader_grades.csv", "feedback": out / "feedback", "gradescope": out / "gradescope"}
-    _atomic_write(written["csv"], gradebook_csv(rows))
-    _atomic_write(written["jsonl"], "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for _s, _h, r in graded))
+    atomic_write(written["csv"], gradebook_csv(rows))
+    atomic_write(written["jsonl"], "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for _s, _h, r in graded))
     for student, content_hash, result in graded:
         feedback.write_feedback(result, book.images(content_hash, grader_version), written["feedback"], lang=lang)
-        _atomic_write(written["gradescope"] / feedback.safe_filename(student) / "results.json",
+        atomic_write(written["gradescope"] / feedback.safe_filename(student) / "results.json",
                       json.dumps(gradescope.results_json(result, lang), ensure_ascii=False, indent=1) + "\n")
     summary.write_summary([r for _s, _h, r in graded], written["summary"], lang=lang)
     if nbgrader is None:
-        _atomic_write(written["nbgrader"], nbgrader_csv.grades_csv([r for _s, _h, r in graded]))
+        atomic_write(written["nbgrader"], nbgrader_csv.grades_csv([r for _s, _h, r in graded]))
     else:
         for name, text in nbgrader.exports.items():
             written[name] = out / name
-            _atomic_write(out / name, text)
+            atomic_write(out / name, text)
     return written
