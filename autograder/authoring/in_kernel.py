@@ -23,14 +23,6 @@ import warnings
 
 from autograder.course import messages, paths, units
 
-LABEL = {
-    "zh-TW": {"passed": "通過", "failed": "未通過", "points": "得分", "exercise": "練習", "item": "項目",
-              "status": "狀態"},
-    "en": {"passed": "passed", "failed": "not passed", "points": "points", "exercise": "exercise", "item": "item",
-           "status": "status"},
-}
-
-
 # nbgrader fails a test cell that writes to stderr, even when every check passed:
 # keep TensorFlow's C++ log lines (and Python warnings) out of the cell's output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -101,11 +93,11 @@ def check(exercise, lang="zh-TW", namespace=None):
     with _quiet_stderr():
         code = _run_public_tests(pytest, unit, plugin)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        print(f"{exercise}: 沒有公開測試 / no public tests")
+        said = messages.text("check_no_tests")
+        print(f"{exercise}: {said['zh-TW']} / {said['en']}")
         return
     if code != pytest.ExitCode.OK:
-        zh, en = "有公開測試沒有通過", "some public tests did not pass"
-        raise AssertionError(f"{exercise}: {zh if lang == 'zh-TW' else en}")
+        raise AssertionError(f"{exercise}: {messages.text_in('check_tests_failed', lang)}")
 
 
 def _run_public_tests(pytest, unit, plugin, extra=()):
@@ -133,15 +125,15 @@ def grade(exercise, lang="zh-TW", namespace=None):
         engine.Engine(units=[unit], exercises=[exercise], isolation="none",
                       modules={unit: _module(unit, namespace)}).run([submission], results.append)
     result = results[0]
-    label = LABEL[lang]
+    passed, not_passed = messages.text_in("status_passed", lang), messages.text_in("check_not_passed", lang)
     failed = []
     for item in result.items:
         ok = item.status == "passed"
-        print(f"{'✔' if ok else '✘'} {item.id.split('.', 1)[1]:<40} {label['passed'] if ok else label['failed']:<6} "
+        print(f"{'✔' if ok else '✘'} {item.id.split('.', 1)[1]:<40} {passed if ok else not_passed:<6} "
               f"{item.score:g}/{item.max_score:g}")
         if not ok:
             failed.append(item)
-    print(f"{label['points']}: {result.score:g}/{result.max_score:g}")
+    print(f"{messages.text_in('check_points', lang)}: {result.score:g}/{result.max_score:g}")
     if failed:
         label = messages.text("diagnosis_label")[lang]
         details = "\n\n".join(f"{i.id}: {i.message[lang]}" + (f"\n{label}: {i.diagnosis[lang]}" if i.diagnosis else "")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from autograder import __version__
 from autograder.cli.refusals import Refusal
+from autograder.course import messages
 
 NOT_GRADED_EXIT = 4
 
@@ -42,13 +43,10 @@ def _cmd_build(args):
 
 def _write_json(path, data):
     import json
-    from pathlib import Path
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from autograder.course.files import atomic_write
+
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _units(args):
@@ -81,17 +79,13 @@ def isolation_used(mode, sandbox=None):
     namespaces = mode == "namespaces" or (mode == "auto" and isolation.bwrap_works())
     root = hasattr(os, "geteuid") and os.geteuid() == 0
     if namespaces:
-        text = {"zh-TW": "隔離：Linux 命名空間（bubblewrap）加上資源限制。",
-                "en": "Isolation: Linux namespaces (bubblewrap) and resource limits."}
+        text = messages.text("isolation_namespaces")
     else:
-        why_zh = "（bubblewrap 無法在這裡建立命名空間）" if mode == "auto" else "（--isolation limits）"
-        why_en = " (bubblewrap cannot create namespaces here)" if mode == "auto" else " (--isolation limits)"
-        as_root_zh = "；評分程式以 root 執行" if root else ""
-        as_root_en = "; the grader runs as root" if root else ""
-        text = {"zh-TW": f"隔離：只有資源限制{why_zh}{as_root_zh}。",
-                "en": f"Isolation: resource limits only{why_en}{as_root_en}."}
+        why = messages.text("isolation_why_auto" if mode == "auto" else "isolation_why_limits")
+        as_root = messages.text("isolation_as_root") if root else messages.same("")
+        text = messages.text("isolation_limits", why=why, as_root=as_root)
     if sandbox:
-        text = {lang: f"{t}\n{'沙盒' if lang == 'zh-TW' else 'Sandbox'}: {sandbox}." for lang, t in text.items()}
+        text = messages.join(text, messages.text("isolation_sandbox", sandbox=sandbox))
     return text
 
 
@@ -122,7 +116,6 @@ def _cmd_grade(args):
     if args.json:
         _write_json(args.json, result.to_json())
     if args.gradescope:
-        from autograder.course import messages
         from autograder.reports import gradescope
 
         output = [isolation_used(args.isolation, getattr(result, "isolation", None))]
@@ -215,8 +208,8 @@ def _check_batch_folders(root, out):
     if not batch.discover(root, exclude=[out]):
         raise Refusal("empty_class", root=root)
     if out.resolve().is_relative_to(root.resolve()):
-        print(f"--out {out} 在繳交資料夾裡，不把它當成學生評分 — --out {out} is inside the submissions folder; "
-              f"it is not graded as a student.", file=sys.stderr)
+        note = messages.text("cli_out_inside_root", out=out)
+        print(f"{note['zh-TW']} — {note['en']}", file=sys.stderr)
 
 
 def _cmd_batch(args):
@@ -404,10 +397,12 @@ def main(argv=None):
         print(f"autograder {args.command}: {exc.message['zh-TW']}\n  {exc.message['en']}", file=sys.stderr)
         return 2
     except GraderFault as fault:
-        print(f"autograder {args.command}: the graders failed — 評分程式本身出錯:\n{fault}", file=sys.stderr)
+        said = messages.text("cli_graders_failed")
+        print(f"autograder {args.command}: {said['en']} — {said['zh-TW']}:\n{fault}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
-        print(f"autograder {args.command}: interrupted — 已中斷", file=sys.stderr)
+        said = messages.text("cli_interrupted")
+        print(f"autograder {args.command}: {said['en']} — {said['zh-TW']}", file=sys.stderr)
         return 130
 
 

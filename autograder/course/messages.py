@@ -1,11 +1,15 @@
-"""The message catalog: every text a student reads, in zh-TW and English.
+"""The message catalog: every text a student or an instructor reads, in zh-TW and English.
+
+The one place of the project's wording: the graders' messages, the reports' labels
+(statuses, column headings, page headings — the terminal, the feedback pages, the
+summary and the notebook checks all read them here), why a notebook cannot be read,
+and why a command refuses to run.
 
 ``text("timeout", call="conv2d(...)", seconds=5)`` gives
-``{"zh-TW": "...", "en": "..."}``. Keep both languages saying the same thing; a test
-checks that every entry has both and that their placeholders agree.
+``{"zh-TW": "...", "en": "..."}``; ``text_in("timeout", "en", ...)`` the English text
+alone. Keep both languages saying the same thing; ``tests/test_messages.py`` checks
+that every entry has both, that their placeholders agree, and that every entry is used.
 """
-
-import string
 
 LANGS = ("zh-TW", "en")
 
@@ -134,7 +138,6 @@ CATALOG = {
         "{call} 回傳的 dict 的鍵應為 {expected}，得到 {got}。",
         "The dict {call} returned should have the keys {expected}, got {got}.",
     ),
-    "wrong_part": ("{part}：", "{part}: "),
     "mutated": (
         "{call} 修改了傳進去的輸入 {names}：函式不可以改動它的輸入（需要時先複製，例如 x = x.copy()）。",
         "{call} modified its input {names}: a function must leave its inputs as they were "
@@ -218,11 +221,56 @@ CATALOG = {
         "找不到任何課程檔案（convolution.py …，或作業的筆記本）",
         "no course files were found (convolution.py, …, or the assignment notebooks)",
     ),
+    # The JSON types a notebook's field may have (the {want} and {got} of "intake_bad_cell").
+    "intake_type_object": ("物件", "an object"),
+    "intake_type_list": ("清單", "a list"),
+    "intake_type_text": ("文字", "text"),
+    "intake_type_bool": ("true/false", "true/false"),
+    "intake_type_number": ("數字", "a number"),
+    "intake_type_null": ("null", "null"),
+    "intake_want_object": (" JSON 物件", "a JSON object"),
+    "intake_want_text": ("文字（或文字的清單）", "text (or a list of text)"),
+    "intake_want_grade_id": ("文字", "text"),
+    "intake_want_bool": (" true 或 false", "true or false"),
     "expected_array": ("一個 NumPy 陣列", "a NumPy array"),
     "expected_number": ("一個數字", "a number"),
     "expected_dict": ("一個 dict", "a dict"),
     "expected_tuple": ("一個 tuple", "a tuple"),
     "expected_list": ("一個 list", "a list"),
+    # The reports' labels (autograder.reports: terminal tables, feedback pages, summary).
+    "status_passed": ("通過", "passed"),
+    "status_failed": ("錯誤答案", "failed"),
+    "status_error": ("執行錯誤", "error"),
+    "status_timeout": ("逾時", "timeout"),
+    "status_missing": ("缺少", "missing"),
+    "status_not_implemented": ("尚未實作", "not written"),
+    "status_not_graded": ("未評分", "not graded"),
+    "head_unit": ("單元", "Unit"),
+    "head_item": ("項目", "Item"),
+    "head_exercise": ("練習", "Exercise"),
+    "head_status": ("狀態", "Status"),
+    "head_points": ("得分", "Points"),
+    "head_total": ("總分", "Total"),
+    "head_problems": ("未通過的項目", "Items not passed"),
+    "head_submission": ("繳交", "submission"),
+    "lang_name": ("中文", "English"),  # each language's own name for itself
+    "not_graded_tensorflow": (
+        "單元 {number} {unit} 有 {count} 項未評分：這台機器沒有安裝 TensorFlow。"
+        "這些項目不計入得分也不計入滿分。安裝後重新評分：{install}",
+        "Unit {number} {unit}: {count} items NOT GRADED: TensorFlow is not installed on this machine. "
+        "Those items count in neither score nor maximum. Install it and grade again: {install}",
+    ),
+    "not_graded_data": (
+        "單元 {number} {unit} 有 {count} 項未評分：這台機器沒有真正的 CIFAR-10 測試集"
+        "（設定 AUTOGRADER_CIFAR10，或放進 Keras 快取 ~/.keras/datasets）。",
+        "Unit {number} {unit}: {count} items NOT GRADED: the real CIFAR-10 test set is not on this machine "
+        "(set AUTOGRADER_CIFAR10, or put it in the Keras cache ~/.keras/datasets).",
+    ),
+    # The notebook checks (autograder.authoring.in_kernel: check() and grade()).
+    "check_not_passed": ("未通過", "not passed"),
+    "check_points": ("得分", "points"),
+    "check_no_tests": ("沒有公開測試", "no public tests"),
+    "check_tests_failed": ("有公開測試沒有通過", "some public tests did not pass"),
     # Feedback pages (autograder.reports.feedback): headings and captions.
     "page_title": ("{name} 的評分回饋", "Feedback for {name}"),
     "page_all_passed": ("全部通過，做得好！", "Every item passed — well done!"),
@@ -268,6 +316,93 @@ CATALOG = {
     "summary_passed": ("通過／繳交", "Passed / submissions"),
     "summary_empty": ("還沒有任何繳交。", "No submissions yet."),
     "summary_assignment": ("作業 {assignment}：{title}", "Assignment {assignment}: {title}"),
+    # The command line (autograder.cli): how student code is isolated (the top of a
+    # Gradescope results.json), notes to the instructor.
+    "isolation_namespaces": (
+        "隔離：Linux 命名空間（bubblewrap）加上資源限制。",
+        "Isolation: Linux namespaces (bubblewrap) and resource limits.",
+    ),
+    "isolation_limits": ("隔離：只有資源限制{why}{as_root}。", "Isolation: resource limits only{why}{as_root}."),
+    "isolation_why_auto": ("（bubblewrap 無法在這裡建立命名空間）", " (bubblewrap cannot create namespaces here)"),
+    "isolation_why_limits": ("（--isolation limits）", " (--isolation limits)"),
+    "isolation_as_root": ("；評分程式以 root 執行", "; the grader runs as root"),
+    "isolation_sandbox": ("沙盒: {sandbox}.", "Sandbox: {sandbox}."),
+    "cli_out_inside_root": (
+        "--out {out} 在繳交資料夾裡，不把它當成學生評分",
+        "--out {out} is inside the submissions folder; it is not graded as a student.",
+    ),
+    "gradescope_could_not_run": (  # Gradescope's run_autograder, when the grader cannot even start
+        "評分程式無法執行（結束代碼 {status}），請通知助教。",
+        "The autograder could not run (exit status {status}); please tell the course staff.",
+    ),
+    "cli_graders_failed": ("評分程式本身出錯", "the graders failed"),
+    "cli_interrupted": ("已中斷", "interrupted"),
+    # Why a command refuses to run (autograder.cli.refusals: exit status 2).
+    "refusal_no_course": (
+        "找不到課程：{root} 裡沒有 solutions/ 和 exercises/。請用 --course DIR 或環境變數 "
+        "AUTOGRADER_COURSE_ROOT 指向課程資料夾（課程儲存庫的 checkout）。",
+        "No course found: {root} has no solutions/ and exercises/. Point --course DIR or the "
+        "AUTOGRADER_COURSE_ROOT variable at a course folder (a checkout of the course repository).",
+    ),
+    "refusal_no_path": (
+        "{path}：沒有這個檔案或資料夾。",
+        "{path}: no such file or folder.",
+    ),
+    "refusal_no_course_file": (
+        "{path} 裡沒有任何課程檔案。預期的是 {expected}（可以放在一個資料夾或 .zip 裡），"
+        "或 nbgrader 的作業筆記本（01_convolution.ipynb …）。",
+        "{path} holds no course file. Expected {expected} (in a folder or a .zip), or the "
+        "nbgrader assignment notebooks (01_convolution.ipynb …).",
+    ),
+    "refusal_not_a_folder": (
+        "{path} 不是資料夾：batch 要一個班級資料夾（每位學生一個資料夾或 .zip）。",
+        "{path} is not a folder: batch takes a class folder (one folder or .zip per student).",
+    ),
+    "refusal_empty_class": (
+        "{root} 裡沒有任何學生的繳交。預期每位學生一個資料夾或 .zip，或 nbgrader 的 "
+        "submitted/<學生>/<作業>/。",
+        "{root} holds no submission. Expected one folder or .zip per student, or nbgrader's "
+        "submitted/<student>/<assignment>/.",
+    ),
+    "refusal_jobs": (
+        "--jobs 必須是 1 以上的整數，得到 {value!r}。",
+        "--jobs must be a whole number of at least 1, got {value!r}.",
+    ),
+    "refusal_out_is_root": (
+        "--out {out} 就是繳交資料夾 {root}，或包含它：成績簿和報告會和學生的繳交混在一起。請把 --out 放在別處。",
+        "--out {out} is the submissions folder {root} or holds it: the gradebook and reports would mix "
+        "with the students' submissions. Put --out somewhere else.",
+    ),
+    "refusal_bundle_is_folder": (
+        "{out} 是一個資料夾：gradescope-bundle 要寫的是一個 .zip 檔，例如 {example}。",
+        "{out} is a folder: gradescope-bundle writes a .zip file, such as {example}.",
+    ),
+    "refusal_no_namespaces": (
+        "--isolation namespaces 需要 bubblewrap（bwrap），但它沒有安裝，或在這台機器上無法建立命名空間"
+        "（容器裡常見）。請安裝 bubblewrap（apt-get install bubblewrap）、允許非特權使用者命名空間，"
+        "或改用 --isolation auto。",
+        "--isolation namespaces needs bubblewrap (bwrap), which is missing or cannot create namespaces "
+        "on this machine (common in containers). Install bubblewrap (apt-get install bubblewrap), allow "
+        "unprivileged user namespaces, or use --isolation auto.",
+    ),
+    "refusal_release_leak": (
+        "學生套件會洩漏解答或隱藏測試，所以什麼都沒有寫出。請修正 exercises/（或執行 autograder build）：\n{problems}",
+        "The student bundle would leak a solution or a hidden test, so nothing was written. Fix "
+        "exercises/ (or run autograder build):\n{problems}",
+    ),
+    "refusal_build_installed": (
+        "autograder build 重新產生課程 checkout 裡的檔案，但這裡用的是隨套件安裝的課程副本（{root}）。"
+        "請用 --course DIR 指向課程儲存庫的 checkout。",
+        "autograder build regenerates the files of a course checkout, but this is the copy installed with "
+        "the package ({root}). Point --course DIR at a checkout of the course repository.",
+    ),
+    "refusal_build_edited": (
+        "這些產生的檔案被手動修改過（裡面有寫好的練習），autograder build 不會覆蓋它們：\n{files}\n"
+        "它們是從 solutions/ 產生的；要丟掉這些修改請加上 --force。學生請在 autograder release 的套件裡作答。",
+        "These generated files were edited by hand (they hold written exercises); autograder build will "
+        "not overwrite them:\n{files}\nThey are generated from solutions/; add --force to discard the "
+        "edits. Students work in the autograder release bundle.",
+    ),
     # Instructor messages of `autograder batch` and the nbgrader gradebook writer.
     "unknown_units": (
         "沒有這個單元：{unknown}。可用的單元：{valid}",
@@ -682,10 +817,6 @@ for _id, (_zh, _en, _file, _section) in DIAGNOSES.items():
     )
 
 
-def _fields(template):
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
 def text(key, **fields):
     """The catalog entry ``key`` filled with ``fields``, as ``{"zh-TW": …, "en": …}``.
 
@@ -697,6 +828,23 @@ def text(key, **fields):
         values = {k: (v[lang] if isinstance(v, dict) else v) for k, v in fields.items()}
         out[lang] = template.format(**values)
     return out
+
+
+def text_in(key, lang, **fields):
+    """One language of `text`: the catalog entry ``key`` in ``lang``, filled with ``fields``."""
+    return text(key, **fields)[lang]
+
+
+def check_lang(lang):
+    """``lang`` when it is one of `LANGS`; `ValueError` otherwise."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def other(lang):
+    """The language that is not ``lang`` (the second, muted line of a report)."""
+    return next(x for x in LANGS if x != lang)
 
 
 def join(*parts, sep="\n"):

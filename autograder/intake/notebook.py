@@ -60,20 +60,18 @@ _BINARY_MAGIC = (
 )
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_TYPE_NAMES = {dict: ("物件", "an object"), list: ("清單", "a list"), str: ("文字", "text"),
-               bool: ("true/false", "true/false"), int: ("數字", "a number"), float: ("數字", "a number"),
-               type(None): ("null", "null")}
-_WANT = {
-    "object": {"zh-TW": " JSON 物件", "en": "a JSON object"},
-    "text": {"zh-TW": "文字（或文字的清單）", "en": "text (or a list of text)"},
-    "grade_id": {"zh-TW": "文字", "en": "text"},
-    "bool": {"zh-TW": " true 或 false", "en": "true or false"},
-}
+_TYPE_NAMES = {dict: "object", list: "list", str: "text", bool: "bool", int: "number", float: "number",
+               type(None): "null"}
+
+
+def _want(kind):
+    """What a notebook's field should be (``"object"``, ``"text"``, ``"grade_id"``, ``"bool"``)."""
+    return messages.text(f"intake_want_{kind}")
 
 
 def _type_name(value):
-    zh, en = _TYPE_NAMES.get(type(value), (type(value).__name__,) * 2)
-    return {"zh-TW": zh, "en": en}
+    kind = _TYPE_NAMES.get(type(value))
+    return messages.text(f"intake_type_{kind}") if kind else messages.same(type(value).__name__)
 
 
 def _decode(data):
@@ -115,7 +113,7 @@ def _load_json(data):
 
 def _check(n, field, value, want, types):
     if not isinstance(value, types):
-        raise NotebookProblem("intake_bad_cell", n=n, field=field, want=_WANT[want], got=_type_name(value))
+        raise NotebookProblem("intake_bad_cell", n=n, field=field, want=_want(want), got=_type_name(value))
 
 
 def read_cells(data):
