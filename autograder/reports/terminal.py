@@ -9,6 +9,8 @@ exception's message) goes through `terminal_safe` before it reaches the terminal
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -19,29 +21,13 @@ from rich.text import Text
 from autograder.course import messages
 from autograder.course import units as course_units
 from autograder.reports import grouping
+from autograder.reports.labels import STATUS_STYLE, heading, status_text, unit_title
+
+if TYPE_CHECKING:
+    from autograder.grading.result import Result
 
 
-STATUS_TEXT = {
-    "passed": ("通過", "passed", "green"),
-    "failed": ("錯誤答案", "failed", "red"),
-    "error": ("執行錯誤", "error", "red"),
-    "timeout": ("逾時", "timeout", "magenta"),
-    "missing": ("缺少", "missing", "yellow"),
-    "not_implemented": ("尚未實作", "not written", "yellow"),
-    "not_graded": ("未評分", "not graded", "cyan"),
-}
-
-HEAD = {
-    "zh-TW": {"unit": "單元", "item": "項目", "exercise": "練習", "status": "狀態", "points": "得分",
-              "total": "總分", "problems": "未通過的項目", "passed": "通過",
-              "submission": "繳交"},
-    "en": {"unit": "Unit", "item": "Item", "exercise": "Exercise", "status": "Status", "points": "Points",
-           "total": "Total", "problems": "Items not passed", "passed": "passed",
-           "submission": "submission"},
-}
-
-
-def terminal_safe(text, markup=True):
+def terminal_safe(text: object, markup: bool = True) -> str:
     """``text`` a student controls, made safe to show in a terminal.
 
     Escape and control sequences are removed (a name or a printed line cannot set the
@@ -68,19 +54,19 @@ _ESCAPES = re.compile(
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
-def clean(text):
+def clean(text: object) -> str:
     """``text`` without terminal escape sequences, control characters (newlines and
     tabs are kept) or bidirectional overrides, for printing as plain text."""
     text = _ESCAPES.sub("", str(text))
     return "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in _BIDI))
 
 
-def plain(text, style=None):
+def plain(text: object, style: str | None = None) -> Text:
     """`clean` text as a rich `Text`: printed as it is, never read as markup."""
     return Text(clean(text), style=style or "")
 
 
-def cleaned(result):
+def cleaned(result: "Result") -> "Result":
     """A copy of ``result`` whose name and messages are `clean` (item ids and the rest
     come from the graders). Print its messages with ``markup=False``."""
     from autograder.grading.result import Result
@@ -89,24 +75,18 @@ def cleaned(result):
     return Result(clean(result.submission), items, gradable=result.gradable)
 
 
-def status_label(status, lang):
-    zh, en, style = STATUS_TEXT[status]
-    return f"[{style}]{zh if lang == 'zh-TW' else en}[/{style}]"
+def status_label(status: str, lang: str) -> str:
+    """A status in its colour, as rich markup."""
+    style = STATUS_STYLE[status]
+    return f"[{style}]{status_text(status, lang)}[/{style}]"
 
 
-def unit_title(unit, lang):
-    if unit in course_units.BY_NAME:
-        return f"{unit}.py — {course_units.get(unit).title[lang]}"
-    return unit
-
-
-def print_result(result, lang="zh-TW", console=None, details=True):
+def print_result(result: "Result", lang: str = "zh-TW", console: Console | None = None, details: bool = True) -> None:
     """Per-unit item tables, the total, and every failed item's message."""
     result = cleaned(result)  # what the student controls, without escape sequences
     console = console or Console()
-    h = HEAD[lang]
     console.print(Text.assemble(plain(result.submission, "bold"),
-                                f": {h['total']} {_num(result.score)} / {_num(result.max_score)}"))
+                                f": {heading('total', lang)} {_num(result.score)} / {_num(result.max_score)}"))
     by_unit = {}
     for item in result.items:
         by_unit.setdefault(item.unit, []).append(item)
@@ -114,17 +94,17 @@ def print_result(result, lang="zh-TW", console=None, details=True):
         totals = result.units[unit]
         table = Table(title=f"{unit_title(unit, lang)}  ({_num(totals['score'])}/{_num(totals['max_score'])})",
                       box=box.SIMPLE_HEAD, title_justify="left", collapse_padding=True, pad_edge=False)
-        table.add_column(h["item"], overflow="fold")
-        table.add_column(h["exercise"], overflow="fold")
-        table.add_column(h["status"])
-        table.add_column(h["points"], justify="right")
+        table.add_column(heading("item", lang), overflow="fold")
+        table.add_column(heading("exercise", lang), overflow="fold")
+        table.add_column(heading("status", lang))
+        table.add_column(heading("points", lang), justify="right")
         for item in items:
             table.add_row(plain(item.id.split(".", 1)[-1]), plain(item.exercise), status_label(item.status, lang),
                           f"{_num(item.score)}/{_num(item.max_score)}")
         console.print(table)
     failed = [i for i in result.items if i.status not in ("passed", "not_graded")]
     if details and failed:
-        other = "en" if lang == "zh-TW" else "zh-TW"
+        other = messages.other(lang)
         found = grouping.diagnosed(result)
         if found:
             console.rule(messages.text("page_diagnoses")[lang])
@@ -137,7 +117,7 @@ def print_result(result, lang="zh-TW", console=None, details=True):
                                             items=", ".join(i.id.split(".", 1)[-1] for i in entry.items))[lang],
                               markup=False, highlight=False, style="dim")
                 console.print()
-        console.rule(h["problems"])
+        console.rule(heading("problems", lang))
         for entry in grouping.entries(result):
             label = entry.title if entry.kind != "item" else entry.items[0].id
             console.print(f"[bold]{label}[/bold] ({status_label(entry.status, lang)})", highlight=False)
@@ -156,10 +136,10 @@ def print_result(result, lang="zh-TW", console=None, details=True):
         console.print(terminal_safe(message), highlight=False)
 
 
-def print_summary(results, lang="zh-TW", console=None, title=None):
+def print_summary(results: Sequence["Result"], lang: str = "zh-TW", console: Console | None = None,
+                  title: str | None = None) -> None:
     """One row per submission: per-unit scores and the total."""
     console = console or Console()
-    h = HEAD[lang]
     unit_names = []
     for r in results:
         for u in r.units:
@@ -173,10 +153,10 @@ def print_summary(results, lang="zh-TW", console=None, title=None):
     table = Table(title=terminal_safe(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left",
                   collapse_padding=True, pad_edge=False)
     longest = max((len(r.submission) for r in results), default=10)
-    table.add_column(h["submission"], overflow="fold", min_width=min(max(longest, 10), 16))
+    table.add_column(heading("submission", lang), overflow="fold", min_width=min(max(longest, 10), 16))
     for head in heads:
         table.add_column(head, justify="right", no_wrap=True)
-    table.add_column(h["total"], justify="right", no_wrap=True)
+    table.add_column(heading("total", lang), justify="right", no_wrap=True)
     for r in results:
         units = r.units
         cells = [_cell(units[u]) if u in units else "" for u in unit_names]
@@ -201,7 +181,7 @@ def _cell(totals):
     return f"{_num(totals['score'])}/{_num(totals['max_score'])}"
 
 
-def print_not_graded(results, console=None):
+def print_not_graded(results: Iterable["Result"], console: Console | None = None) -> list[str]:
     """Say loudly which units this machine could not grade, and how to fix it.
 
     Returns the names of those units (empty when everything was graded).
@@ -221,17 +201,9 @@ def print_not_graded(results, console=None):
     lacking = machine.missing()
     for unit, n in counts.items():
         number = course_units.get(unit).number if unit in course_units.BY_NAME else "?"
-        if "tensorflow" in lacking:
-            zh = (f"單元 {number} {unit} 有 {n} 項未評分：這台機器沒有安裝 TensorFlow。"
-                  f"這些項目不計入得分也不計入滿分。安裝後重新評分：{machine.install_hint('tensorflow')}")
-            en = (f"Unit {number} {unit}: {n} items NOT GRADED: TensorFlow is not installed on this machine. "
-                  f"Those items count in neither score nor maximum. Install it and grade again: "
-                  f"{machine.install_hint('tensorflow')}")
-        else:
-            zh = (f"單元 {number} {unit} 有 {n} 項未評分：這台機器沒有真正的 CIFAR-10 測試集"
-                  f"（設定 AUTOGRADER_CIFAR10，或放進 Keras 快取 ~/.keras/datasets）。")
-            en = (f"Unit {number} {unit}: {n} items NOT GRADED: the real CIFAR-10 test set is not on this machine "
-                  f"(set AUTOGRADER_CIFAR10, or put it in the Keras cache ~/.keras/datasets).")
+        reason = "not_graded_tensorflow" if "tensorflow" in lacking else "not_graded_data"
+        said = messages.text(reason, number=number, unit=unit, count=n, install=machine.install_hint("tensorflow"))
+        zh, en = said["zh-TW"], said["en"]
         console.print(f"[bold yellow]{escape(zh)}[/bold yellow]", highlight=False)
         console.print(f"[bold yellow]{escape(en)}[/bold yellow]", highlight=False)
     return list(counts)
