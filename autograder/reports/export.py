@@ -19,20 +19,26 @@ Every file is written atomically (`autograder.course.files`), so a reader never 
 
 import io
 import json
+import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.course import units as course_units
 from autograder.course.files import atomic_write
 from autograder.reports import feedback, gradescope, nbgrader_csv, safe_csv, summary
 
+if TYPE_CHECKING:
+    from autograder.grading.result import Result
 
-def unit_columns(results):
+
+def unit_columns(results: Iterable["Result"]) -> list[str]:
     """Units present in any result, in course order."""
     present = {u for r in results for u in r.units}
     return [u.name for u in course_units.UNITS if u.name in present] + sorted(present - set(course_units.BY_NAME))
 
 
-def gradebook_csv(rows):
+def gradebook_csv(rows: Sequence[tuple[str, str, "Result | None"]]) -> str:
     """``rows``: ``[(student, content_hash, Result or None)]`` → CSV text."""
     results = [r for _s, _h, r in rows if r is not None]
     units = unit_columns(results)
@@ -49,7 +55,8 @@ def gradebook_csv(rows):
     return buffer.getvalue()
 
 
-def export_all(book, out, grader_version, lang="zh-TW", nbgrader=None):
+def export_all(book, out: str | os.PathLike, grader_version: str, lang: str = "zh-TW", nbgrader=None
+               ) -> dict[str, Path]:
     """Write every export of the gradebook ``book`` into ``out``; return their paths.
 
     ``nbgrader`` is what `autograder.batch.nbgrader_gradebook.write_grades` returned for an

@@ -7,18 +7,23 @@ see every message once the deadline has passed. A failed item's diagnosis (the
 misconception its values show) opens its ``output``, in both languages.
 """
 
+from typing import TYPE_CHECKING
+
 from autograder.course import messages
+
+if TYPE_CHECKING:
+    from autograder.grading.result import Result
 
 VISIBILITY = {"public": "visible", "hidden": "after_due_date"}
 
 
-def results_json(result, lang="zh-TW", output=None):
+def results_json(result: "Result", lang: str = "zh-TW", output: dict[str, str] | None = None) -> dict:
     """The ``results.json`` dict of a `autograder.grading.result.Result`.
 
     ``output`` (``{"zh-TW", "en"}``), when given, is the top-level ``output`` students
     see above the tests: how their code was isolated, what could not be graded.
     """
-    other = "en" if lang == "zh-TW" else "zh-TW"
+    other = messages.other(lang)
     tests = []
     label = messages.text("diagnosis_label")
     for item in result.items:

@@ -7,9 +7,14 @@
 - Every other item that did not pass is an entry of its own.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from autograder.course import messages
+
+if TYPE_CHECKING:
+    from autograder.grading.result import Result
 
 
 @dataclass
@@ -56,7 +61,7 @@ def _points(x):
     return f"{x:g}"
 
 
-def diagnosed(result):
+def diagnosed(result: "Result") -> list[Diagnosed]:
     """The misconceptions of ``result``'s failed items, in order of first appearance."""
     found = {}
     for item in result.items:
@@ -65,7 +70,7 @@ def diagnosed(result):
     return list(found.values())
 
 
-def entries(result):
+def entries(result: "Result") -> list[Entry]:
     """The problems of ``result`` as report entries (see the module docstring)."""
     not_passed = [i for i in result.items if i.status not in ("passed", "not_graded")]
     out, done = [], set()
@@ -92,7 +97,7 @@ def entries(result):
     return out
 
 
-def diagnosis_counts(results):
+def diagnosis_counts(results: Iterable["Result"]) -> list[dict]:
     """The class's misconceptions, most common first: what to address in the next lecture.
 
     Returns a list of ``{"id", "zh-TW", "en", "submissions", "items"}``: ``submissions``

@@ -11,15 +11,20 @@ Every CSV the grader writes passes its cells through `autograder.reports.safe_cs
 """
 
 import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from autograder.course import units as course_units
 from autograder.reports import safe_csv
+
+if TYPE_CHECKING:
+    from autograder.grading.result import Result
 
 COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
            "late_submission_penalty", "score", "max_score")
 
 
-def grades_csv(results):
+def grades_csv(results: Iterable["Result"]) -> str:
     """CSV text for the `autograder.grading.result.Result` list ``results``."""
     buffer = io.StringIO()
     writer = safe_csv.writer(buffer)

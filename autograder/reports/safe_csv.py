@@ -20,13 +20,15 @@ Examples
 """
 
 import csv
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 __all__ = ["FORMULA_STARTS", "cell", "row", "writer", "dict_writer", "SafeWriter", "SafeDictWriter"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def cell(value):
+def cell(value: Any) -> Any:
     """``value`` made safe for one CSV cell.
 
     A ``str`` (or any object other than a number, ``None`` or a bool, taken as its
@@ -42,7 +44,7 @@ def cell(value):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def row(values):
+def row(values: Iterable[Any]) -> list:
     """`cell` of each value in ``values``, as a list."""
     return [cell(v) for v in values]
 
@@ -57,15 +59,15 @@ class SafeWriter:
     def dialect(self):
         return self._writer.dialect
 
-    def writerow(self, values):
+    def writerow(self, values: Iterable[Any]) -> Any:
         return self._writer.writerow(row(values))
 
-    def writerows(self, rows):
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for values in rows:
             self.writerow(values)
 
 
-def writer(f, **kwargs):
+def writer(f: TextIO, **kwargs: Any) -> SafeWriter:
     """`SafeWriter` over the text stream ``f``; ``kwargs`` as for ``csv.writer``
     (``lineterminator="\\n"`` is the default here, as in every CSV this package writes)."""
     kwargs.setdefault("lineterminator", "\n")
@@ -81,7 +83,7 @@ class SafeDictWriter(csv.DictWriter):
                                         if k not in ("restval", "extrasaction")})
 
 
-def dict_writer(f, fieldnames, **kwargs):
+def dict_writer(f: TextIO, fieldnames: Sequence[str], **kwargs: Any) -> SafeDictWriter:
     """`SafeDictWriter` over ``f``; ``kwargs`` as for ``csv.DictWriter``
     (``lineterminator="\\n"`` by default)."""
     kwargs.setdefault("lineterminator", "\n")
