@@ -29,14 +29,13 @@ def bundle_files(lang="zh-TW", units=None, cnn=True, isolation="auto"):
     """
     if units is None and not cnn:
         units = [u.name for u in course_units.NUMPY_UNITS]
+    # run_autograder fills in the exit status itself when the grader cannot run.
+    could_not_run = messages.text("gradescope_could_not_run", status="{status}")
     files = {
         "setup.sh": (templating.render("gradescope/setup.sh.j2", extras="cnn" if cnn else "",
                                        isolation=isolation).encode(), True),
-        # The message of a grader that cannot run is filled by run_autograder itself: {status} stays.
         "run_autograder": (templating.render("gradescope/run_autograder.j2", lang=lang, units=units or [],
-                                             isolation=isolation,
-                                             could_not_run=messages.text("gradescope_could_not_run", status="{status}"),
-                                             ).encode(), True),
+                                             isolation=isolation, could_not_run=could_not_run).encode(), True),
         "pyproject.toml": ((paths.COURSE_ROOT / "pyproject.toml").read_bytes(), False),
         "README.md": ((paths.COURSE_ROOT / "README.md").read_bytes(), False),
     }

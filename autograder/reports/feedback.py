@@ -179,6 +179,10 @@ def _filled(key, lang, escape, raw=None, **fields):
     return text
 
 
+def _escaped(text):
+    return str(templating.escape(text))
+
+
 def _context(result, lang):
     """What both templates show of ``result``, and the helpers they use."""
     messages.check_lang(lang)
@@ -195,7 +199,8 @@ def _context(result, lang):
         "problems": grouping.entries(result) if not_passed else [],
         "t": messages.text_in,
         "head": lambda column: heading(column, lang),
-        "status_text": status_text, "unit_title": unit_title, "unit_subtitle": unit_subtitle, "short_id": short_id,
+        "status_text": status_text, "unit_title": unit_title, "unit_subtitle": unit_subtitle,
+        "short_id": short_id,
     }
 
 
@@ -229,15 +234,14 @@ def render_html(result: "Result", images: Images | None = None, lang: str = "zh-
         status_colours={status: COLOURS[style] for status, style in STATUS_STYLE.items()},
         percent=_percent, anchor=_anchor, diagnosis_anchor=_diagnosis_anchor, picture_of=_picture,
         message_pair=lambda message: _message_pair(message, lang, other),
-        t_html=lambda key, lang, **fields: Markup(_filled(key, lang, lambda text: str(templating.escape(text)),
-                                                          **fields)),
+        t_html=lambda key, lang, **fields: Markup(_filled(key, lang, _escaped, **fields)),
     )
 
 
 # --- Markdown ------------------------------------------------------------------------
 
-def render_markdown(result: "Result", image_links: dict[str, dict[str, str]] | None = None, lang: str = "zh-TW",
-                    images: Images | None = None) -> str:
+def render_markdown(result: "Result", image_links: dict[str, dict[str, str]] | None = None,
+                    lang: str = "zh-TW", images: Images | None = None) -> str:
     """One student's feedback as Markdown (GitHub-flavoured tables and fenced blocks).
 
     Parameters

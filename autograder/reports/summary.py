@@ -181,7 +181,7 @@ def _histogram_layout(bins, max_score, lang):
     ticks = [{"x": left + i * slot, "label": num(round(bins[i][0] if i < len(bins) else bins[-1][1], 2))}
              for i in range(len(bins) + 1)]  # at the bin edges
     return {
-        "width": width, "height": height, "left": left, "right": left + plot_w, "top": top, "bottom": top + plot_h,
+        "width": width, "height": height, "top": top, "bottom": top + plot_h, "left": left, "right": left + plot_w,
         "grid": [{"value": v, "y": y(v)} for v in range(0, y_top + 1, step)],
         "bars": bars, "ticks": ticks,
         "label": messages.text_in("summary_histogram", lang),
@@ -207,8 +207,8 @@ def _assignment_card(unit, results, lang):
         "unit": unit, "assignment": assignment, "stats": stats,
         "title": {code: messages.text_in("summary_assignment", code, title=unit_title(unit, code),
                                          assignment=assignment) for code in messages.LANGS},
-        "histogram": Markup(templating.render("histogram.svg.j2",
-                                              **_histogram_layout(histogram(results), stats["max_score"], lang))),
+        "histogram": Markup(templating.render(
+            "histogram.svg.j2", **_histogram_layout(histogram(results), stats["max_score"], lang))),
         "pass_rates": item_pass_rates(results),
     }
 
@@ -232,7 +232,8 @@ def render_summary(results: Iterable["Result"], lang: str = "zh-TW") -> str:
     return templating.render(
         "summary.html.j2", lang=lang, other=messages.other(lang), count=len(results),
         unit_means=unit_means(results) if results else {},
-        assignments=[_assignment_card(unit, unit_results, lang) for unit, unit_results in by_assignment(results).items()],
+        assignments=[_assignment_card(unit, unit_results, lang)
+                     for unit, unit_results in by_assignment(results).items()],
         diagnoses=diagnosis_counts(results),
         t=messages.text_in, head=lambda column: heading(column, lang), unit_title=unit_title, fmt=_fmt,
         first_sentence=_first_sentence, meter_width=lambda fraction: max(0.0, min(100.0, 100.0 * fraction)),

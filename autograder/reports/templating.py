@@ -30,8 +30,8 @@ import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-__all__ = ["HTML_LANG", "render", "escape", "breakable", "num", "points", "md_text", "md_code", "md_cell", "md_block",
-           "md_link", "environment"]
+__all__ = ["HTML_LANG", "render", "escape", "breakable", "num", "points", "md_text", "md_code", "md_cell",
+           "md_block", "md_link", "environment"]
 
 #: The language codes of ``<html lang>`` (zh-TW is written in Traditional Chinese).
 HTML_LANG = {"zh-TW": "zh-Hant", "en": "en"}
@@ -144,8 +144,8 @@ def _make_environment() -> jinja2.Environment:
         finalize=_finalize,
         extensions=[_TemplateLayout],
     )
-    env.filters.update(num=num, fixed=_fixed, breakable=breakable, md_text=md_text, md_code=md_code, md_cell=md_cell,
-                       md_block=md_block, md_link=md_link)
+    env.filters.update(num=num, fixed=_fixed, breakable=breakable,
+                       md_text=md_text, md_code=md_code, md_cell=md_cell, md_block=md_block, md_link=md_link)
     env.globals.update(HTML_LANG=HTML_LANG, points=points)
     return env
 

@@ -81,7 +81,8 @@ def status_label(status: str, lang: str) -> str:
     return f"[{style}]{status_text(status, lang)}[/{style}]"
 
 
-def print_result(result: "Result", lang: str = "zh-TW", console: Console | None = None, details: bool = True) -> None:
+def print_result(result: "Result", lang: str = "zh-TW", console: Console | None = None,
+                 details: bool = True) -> None:
     """Per-unit item tables, the total, and every failed item's message."""
     result = cleaned(result)  # what the student controls, without escape sequences
     console = console or Console()
@@ -202,7 +203,8 @@ def print_not_graded(results: Iterable["Result"], console: Console | None = None
     for unit, n in counts.items():
         number = course_units.get(unit).number if unit in course_units.BY_NAME else "?"
         reason = "not_graded_tensorflow" if "tensorflow" in lacking else "not_graded_data"
-        said = messages.text(reason, number=number, unit=unit, count=n, install=machine.install_hint("tensorflow"))
+        said = messages.text(reason, number=number, unit=unit, count=n,
+                             install=machine.install_hint("tensorflow"))
         zh, en = said["zh-TW"], said["en"]
         console.print(f"[bold yellow]{escape(zh)}[/bold yellow]", highlight=False)
         console.print(f"[bold yellow]{escape(en)}[/bold yellow]", highlight=False)
