@@ -121,6 +121,11 @@ def grade(exercise, lang="zh-TW", namespace=None):
     """Run the hidden graders of ``exercise`` against this notebook's functions.
 
     Prints each item's result and raises `AssertionError` unless all of them pass.
+
+    Raises
+    ------
+    autograder.grading.engine.GraderFault
+        A grader itself failed (an internal error, not the student's): its traceback.
     """
     from autograder.grading import engine
     from autograder.intake import loader
@@ -133,6 +138,8 @@ def grade(exercise, lang="zh-TW", namespace=None):
         engine.Engine(units=[unit], exercises=[exercise], isolation="none",
                       modules={unit: _module(unit, namespace)}).run([submission], results.append)
     result = results[0]
+    if result.grader_faults:
+        raise engine.GraderFault("a grader failed:\n" + "\n".join(result.grader_faults))
     label = LABEL[lang]
     failed = []
     for item in result.items:

@@ -424,7 +424,7 @@ MUTANTS = [
 
 
 # Mistakes in unit 5's NumPy-only exercises, graded with
-# ``Engine(units=["cifar10_cnn"], exercises=units.get("cifar10_cnn").numpy_only)``: no
+# ``Engine(units=["cifar10_cnn"], exercises=engine.numpy_only_exercises("cifar10_cnn"))``: no
 # TensorFlow needed. Kept apart from MUTANTS, whose classes are graded on units 1–4.
 CNN_NUMPY_MUTANTS = [
     Mutant(

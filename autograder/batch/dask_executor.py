@@ -12,8 +12,8 @@ driver only when the whole chunk is done, and the gradebook refuses a second res
 the same content, so nothing is recorded twice and nothing is lost.
 
 Workers need the package installed with its extras (``pip install -e ".[dask]"``, plus
-``cnn`` for the CNN unit) and must be able to read the submissions at the paths the
-driver sees (a shared file system).
+``cnn`` for the CNN unit). The submissions travel inside the tasks, as the driver read
+them: workers need no access to the class folder.
 """
 
 import math

@@ -2,7 +2,9 @@
 
 1. Find the submissions under ROOT (a folder or ``.zip`` per student, or nbgrader's
    ``submitted/<student>/<assignment>/`` tree) and the units each is graded on
-   (``--units``, or the assignments an nbgrader student submitted); hash each one.
+   (``--units``, or the assignments an nbgrader student submitted); read and hash each
+   one. This is the only read: a task hands the submission as read to the worker, so
+   what is graded is exactly what was hashed.
 2. Skip every content hash the gradebook already holds for this grader version;
    identical submissions are graded once.
 3. Grade the rest on an executor (`LocalExecutor`: worker processes, each with its own
@@ -13,6 +15,7 @@
    (`autograder.batch.nbgrader_gradebook`).
 """
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -23,13 +26,14 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from autograder import __version__
 from autograder.course import messages, paths
 from autograder.intake import loader
 from autograder.course import units as course_units
 from autograder.batch.gradebook import Gradebook
+from autograder.grading.result import Result
 from autograder.course.units import BY_NAME as UNITS_BY_NAME
 
 GRADEBOOK_FILE = "gradebook.sqlite"
@@ -104,22 +108,27 @@ def submission_key(content_hash, units):
     return hashlib.sha256(f"{content_hash}\0units:{','.join(units)}".encode()).hexdigest()
 
 
-def only_units(result, units):
+def only_units(result: Result, units: Iterable[str] | None) -> Result:
     """``result`` with only the items of ``units`` (all of them for ``None``)."""
     if units is None:
         return result
-    return type(result)(result.submission, [i for i in result.items if i.unit in units], gradable=result.gradable)
+    return dataclasses.replace(result, items=[i for i in result.items if i.unit in units])
 
 
 @dataclass(frozen=True)
 class Task:
-    """One submission to grade, on ``units`` (``None``: every unit the engine grades)."""
+    """One submission to grade, on ``units`` (``None``: every unit the engine grades).
+
+    ``submission`` is the submission as the driver read it (and hashed it into
+    ``content_hash``): the worker grades exactly that, and reads nothing itself.
+    """
 
     id: int
     student: str
     path: str
     content_hash: str
     units: tuple = None
+    submission: loader.LoadedSubmission = field(default=None, repr=False, compare=False)
 
 
 class Found(NamedTuple):
@@ -207,12 +216,14 @@ def render_images(result):
     return images.collect(result)
 
 
-def grade_stream(tasks, emit, engine_options, before_each=None):
+def grade_stream(tasks: Iterable[Task], emit: Callable[[tuple], object], engine_options: dict,
+                 before_each: Callable[[loader.LoadedSubmission], object] | None = None) -> None:
     """Grade ``tasks`` (an iterable of `Task`) in this process; ``emit(event)`` for each.
 
     Events are tuples: ``("started", task_id)``, ``("done", task_id, content_hash,
-    result, images, seconds)`` (``result`` without its report-only details), and, once
-    at the end, ``("fault", text)`` if a grader failed.
+    result, images, seconds)`` (``result`` without its report-only details; its
+    ``grader_faults`` say whether a grader raised on it), and ``("fault", text)`` if the
+    graders could not run at all (`autograder.grading.engine.GraderFault`).
     """
     from autograder.grading.engine import Engine, GraderFault
 
@@ -220,12 +231,11 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
 
     def submissions():
         for task in tasks:
-            submission = loader.load(task.path, name=task.student)
+            submission = task.submission
             if before_each is not None:
                 before_each(submission)
             emit(("started", task.id))
-            state.update(task=task, hash=submission_key(submission.content_hash, task.units),
-                         t0=time.perf_counter())
+            state.update(task=task, t0=time.perf_counter())
             yield submission
 
     def on_result(result):
@@ -234,7 +244,7 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
         pictures = render_images(result)
         for item in result.items:
             item.details = {}
-        emit(("done", state["task"].id, state["hash"], result, pictures, seconds))
+        emit(("done", state["task"].id, state["task"].content_hash, result, pictures, seconds))
 
     try:
         Engine(**engine_options).run(submissions(), on_result)
@@ -514,7 +524,7 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
             if book.has_result(key, version):
                 reused += 1
                 continue
-            tasks.append(Task(len(tasks), student, path, key, asked[student]))
+            tasks.append(Task(len(tasks), student, path, key, asked[student], submission))
         bar = Progress(len(tasks), enabled=progress)
         failed, faults, per_submission = [], [], []
         by_id = {t.id: t for t in tasks}
@@ -523,9 +533,9 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
             kind = event[0]
             if kind == "done":
                 _, task_id, content_hash, result, pictures, seconds = event
-                if content_hash != by_id[task_id].content_hash:  # changed on disk since step 1
-                    book.see(by_id[task_id].student, by_id[task_id].path, content_hash, run_id)
                 book.record(content_hash, version, result, pictures, run_id, seconds)
+                # A grader that raised: an internal error, said to the instructor.
+                faults.extend(f"{by_id[task_id].student}: {fault}" for fault in result.grader_faults)
                 per_submission.append(seconds)
                 bar.advance(any(i.status in ("error", "timeout") for i in result.items))
             elif kind == "failed":

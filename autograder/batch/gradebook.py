@@ -255,11 +255,6 @@ class Gradebook:
         """``[(student, content_hash, Result or None)]`` for every student, by name."""
         return [(student, h, self.result(h, grader_version, student)) for student, _source, h in self.students()]
 
-    def count_results(self, grader_version=None):
-        if grader_version is None:
-            return self.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-        return self.db.execute("SELECT COUNT(*) FROM results WHERE grader_version=?", (grader_version,)).fetchone()[0]
-
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on an exception)."""

@@ -26,7 +26,9 @@ CONTROLLER = pytest.StashKey()
 
 @dataclass(frozen=True)
 class ItemMeta:
-    """What the result of a collected grader item needs: its id, unit, exercise, points."""
+    """What the result of a collected grader item needs: its id, unit, exercise, points;
+    and what the grading machine must have for it (``needs``: the ``needs`` marker's
+    requirements, such as ``("tensorflow",)``)."""
 
     id: str
     unit: str
@@ -36,10 +38,11 @@ class ItemMeta:
     timeout: object
     seed: int
     needs_module: bool = True
+    needs: tuple = ()
 
 
-def item_meta(item):
-    """The `ItemMeta` of a collected grader test (from its ``grade`` marker)."""
+def item_meta(item: pytest.Item) -> ItemMeta:
+    """The `ItemMeta` of a collected grader test (from its ``grade`` and ``needs`` markers)."""
     marker = item.get_closest_marker("grade")
     if marker is None:
         raise pytest.UsageError(f"{item.nodeid}: a grader test needs @pytest.mark.grade(exercise, points)")
@@ -51,9 +54,11 @@ def item_meta(item):
     name = item.name.removeprefix("test_")
     item_id = f"{unit}.{name}"
     seed = int.from_bytes(hashlib.sha256(item_id.encode()).digest()[:4], "big")
+    needs_marker = item.get_closest_marker("needs")
+    needs = tuple(needs_marker.args) if needs_marker is not None else ()
     return ItemMeta(item_id, unit, exercise, float(points),
                     "public" if marker.kwargs.get("public") else "hidden", marker.kwargs.get("timeout"), seed,
-                    marker.kwargs.get("needs_module", True))
+                    marker.kwargs.get("needs_module", True), needs)
 
 
 def problem_result(meta, problem):
@@ -92,7 +97,7 @@ class Controller:
         self.metas = {}
         self.session = None
         self.current = None
-        self.faults = []
+        self._faults = []  # the current submission's grader faults (tracebacks), for its Result
         self.collect_errors = []
 
     # ------------------------------------------------------------------ pytest hooks
@@ -132,8 +137,7 @@ class Controller:
         # Stop before any fixture when the unit's file is missing or does not import:
         # the CNN graders' TensorFlow fixtures are never set up for nothing.
         meta = self.metas[item.nodeid]
-        marker = item.get_closest_marker("needs")
-        lacks = machine.lacking(*marker.args) if marker is not None else None
+        lacks = machine.lacking(*meta.needs) if meta.needs else None
         if lacks is not None:
             raise NotGraded(lacks)
         if meta.needs_module:
@@ -165,7 +169,7 @@ class Controller:
 
     def _fault(self, meta, item, excinfo):
         detail = f"{meta.id}: {excinfo.typename}: {excinfo.value}"
-        self.faults.append(f"{item.nodeid}\n{''.join(traceback.format_exception(excinfo.value))}")
+        self._faults.append(f"{item.nodeid}\n{''.join(traceback.format_exception(excinfo.value))}")
         return ItemResult(meta.id, meta.unit, meta.exercise, 0.0, meta.points, "error", meta.visibility,
                           messages.text("grader_fault", detail=detail[:300]))
 
@@ -178,9 +182,13 @@ class Controller:
         return Result(submission.name, items, gradable=False)
 
     def grade(self, submission, make_session):
+        """The `Result` of ``submission``: each collected item run against it; a grader
+        that raises makes its item an ``error`` and its traceback one of the result's
+        ``grader_faults``."""
         if submission.problem is not None:
             return self.unreadable(submission)
         self.session = make_session(submission)
+        self._faults = []
         results = []
         try:
             for i, item in enumerate(self.items):
@@ -199,7 +207,7 @@ class Controller:
         finally:
             self.session.close()
             self.session = None
-        return Result(submission.name, results)
+        return Result(submission.name, results, grader_faults=self._faults)
 
 
 class _NoReport(Exception):

@@ -57,11 +57,19 @@ class ItemResult:
 
 @dataclass
 class Result:
-    """The result of one submission (see the module docstring)."""
+    """The result of one submission (see the module docstring).
+
+    Two attributes are not part of the contract's JSON: ``grader_faults``, the
+    tracebacks of graders that raised while grading this submission (their items are
+    ``error`` items: an internal error, never the student's), and ``isolation``, what the
+    student's code ran under (set by `autograder.grading.engine.grade`).
+    """
 
     submission: str
     items: list
     gradable: bool = True
+    grader_faults: list = field(default_factory=list, repr=False, compare=False)
+    isolation: str = field(default=None, repr=False, compare=False)
 
     @property
     def score(self):

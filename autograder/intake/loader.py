@@ -53,7 +53,6 @@ class LoadedSubmission:
     units: dict = field(default_factory=dict)
     problem: dict = None
     content_hash: str = ""
-    source: str = ""
     raw: dict = field(default_factory=dict, repr=False)  # the files as found, until `finish`
 
     def finish(self):
@@ -220,7 +219,7 @@ def load(path, name=None):
 
     path = Path(path)
     name = name or (path.stem if path.suffix in (".zip", ".py", ".ipynb") else path.name)
-    submission = LoadedSubmission(name=name, source=str(path))
+    submission = LoadedSubmission(name=name)
     collector = _Collector()
     try:
         if path.is_dir():
