@@ -15,6 +15,7 @@ from autograder.course import units
 from autograder.grading import engine
 from autograder.intake import loader
 from autograder.grading.result import STATUSES
+from autograder.authoring import samples
 from autograder.authoring.samples import CNN_NUMPY_MUTANTS, MUTANTS, solution_files, solution_source, stub_source
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
@@ -294,3 +295,37 @@ def test_a_module_that_imports_keras_is_not_graded_where_the_machine_has_no_tens
     broken = engine.grade(loader.from_files("imports_other", {"cifar10_cnn.py": other}), units=["cifar10_cnn"],
                           exercises=list(CNN_NUMPY_EXERCISES))
     assert {i.status for i in broken.items} == {"error"}  # any other missing module is the student's
+
+
+def test_a_grader_fault_is_an_internal_error_that_travels_with_its_result(monkeypatch, tmp_path):
+    """A grader that raises makes its items errors, says it is the grader's fault, and
+    hands its traceback on with the result — to `grade`'s caller and to a batch's report."""
+    from autograder.batch import driver
+    from autograder.course import reference
+
+    real = reference.load
+
+    def broken(unit):
+        if unit == "activations":
+            raise RuntimeError("the reference is broken")
+        return real(unit)
+
+    monkeypatch.setattr(reference, "load", broken)
+    options = {"units": ["activations"], "isolation": "none"}
+    result = engine.grade(loader.from_files("alice", solution_files()), **options)
+    errors = [i for i in result.items if i.status == "error"]
+    assert errors and all("the reference is broken" in i.message["en"] for i in errors)
+    assert all(i.status == "passed" for i in result.items if i not in errors)
+    assert len(result.grader_faults) == len(errors)
+    assert all("RuntimeError: the reference is broken" in fault for fault in result.grader_faults)
+    assert "grader_faults" not in result.to_json()
+
+    class HereExecutor:
+        def run(self, tasks, on_event):
+            driver.grade_stream(tasks, on_event, options)
+
+    samples.write_class(tmp_path / "class", {"alice": solution_files()})
+    report = driver.run_batch(tmp_path / "class", tmp_path / "out", units=["activations"], progress=False,
+                              executor=HereExecutor(), export=False, nbgrader=False)
+    assert not report.ok and report.graded == 1
+    assert len(report.faults) == len(errors) and all(f.startswith("alice: ") for f in report.faults)
