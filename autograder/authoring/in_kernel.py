@@ -55,7 +55,7 @@ def _quiet_stderr():
         os.close(devnull)
 
 
-def unit_of(exercise):
+def unit_of(exercise: str) -> str:
     """The unit whose exercise is ``exercise`` (`KeyError` if none)."""
     for unit in units.UNITS:
         if exercise in unit.exercises:
@@ -85,7 +85,7 @@ class _GivenModules:
         self.lang = lang
 
 
-def check(exercise, lang="zh-TW", namespace=None):
+def check(exercise: str, lang: str = "zh-TW", namespace: dict | None = None) -> None:
     """Run the public tests of ``exercise`` against this notebook's functions.
 
     Raises
@@ -117,7 +117,7 @@ def _run_public_tests(pytest, unit, plugin, extra=()):
     )
 
 
-def grade(exercise, lang="zh-TW", namespace=None):
+def grade(exercise: str, lang: str = "zh-TW", namespace: dict | None = None) -> None:
     """Run the hidden graders of ``exercise`` against this notebook's functions.
 
     Prints each item's result and raises `AssertionError` unless all of them pass.

@@ -26,7 +26,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, Protocol
 
 from autograder import __version__
 from autograder.course import messages, paths
@@ -43,7 +43,7 @@ REPORT_ONLY = ("reports",)
 ENGINE_SUFFIXES = (".py", ".ini", ".json")
 
 
-def grader_files():
+def grader_files() -> list[Path]:
     """Every file that can change a result: the engine's code and data (all of the
     package but what only renders reports, and the course files a wheel carries), the
     hidden graders among them, and the reference solutions."""
@@ -57,7 +57,7 @@ def grader_files():
     return files + sorted(paths.SOLUTIONS.glob("*.py"))
 
 
-def grader_version(units=None):
+def grader_version(units: Iterable[str] | None = None) -> str:
     """A short hash of everything that decides a result (`grader_files`).
 
     A result recorded under another version is graded again.
@@ -73,13 +73,13 @@ def grader_version(units=None):
 class UnknownUnits(ValueError):
     """``--units`` names a unit the course does not have; ``message`` is zh-TW and English."""
 
-    def __init__(self, unknown):
+    def __init__(self, unknown: list[str]):
         self.unknown = unknown
         self.message = messages.text("unknown_units", unknown=", ".join(unknown), valid=", ".join(UNITS_BY_NAME))
         super().__init__(self.message["en"])
 
 
-def parse_units(text):
+def parse_units(text: str | None) -> tuple[str, ...] | None:
     """``"convolution,backprop"`` → ``("convolution", "backprop")`` in course order; ``None``
     for ``None`` or an empty text (all units).
 
@@ -97,7 +97,7 @@ def parse_units(text):
     return tuple(u.name for u in course_units.UNITS if u.name in names) or None
 
 
-def submission_key(content_hash, units):
+def submission_key(content_hash: str, units: Iterable[str] | None) -> str:
     """The gradebook's key of a submission graded on ``units`` (``None``: all units).
 
     The same files graded on other units give another result, so the units are part of
@@ -127,8 +127,8 @@ class Task:
     student: str
     path: str
     content_hash: str
-    units: tuple = None
-    submission: loader.LoadedSubmission = field(default=None, repr=False, compare=False)
+    units: tuple | None = None
+    submission: loader.LoadedSubmission | None = field(default=None, repr=False, compare=False)
 
 
 class Found(NamedTuple):
@@ -143,7 +143,7 @@ class Found(NamedTuple):
 ASSIGNMENT_UNITS = {u.assignment: u.name for u in course_units.UNITS}
 
 
-def nbgrader_layout(root):
+def nbgrader_layout(root: str | os.PathLike) -> bool:
     """Whether ``root`` holds nbgrader's ``submitted/<student>/<assignment>/`` tree: a
     ``submitted/`` folder with at least one student folder holding a folder named after
     one of the course's assignments (a student who is merely called ``submitted`` does
@@ -158,7 +158,7 @@ def nbgrader_layout(root):
     return False
 
 
-def submitted_units(path):
+def submitted_units(path: str | os.PathLike) -> tuple[str, ...] | None:
     """The units a path in nbgrader's tree asks for: ``(unit,)`` for
     ``submitted/<student>/<assignment>/``, the assignments in it for
     ``submitted/<student>/``; ``None`` for any other path (all units)."""
@@ -172,7 +172,7 @@ def submitted_units(path):
     return None
 
 
-def discover(root, exclude=()):
+def discover(root: str | os.PathLike, exclude: Iterable[str | os.PathLike] = ()) -> list[Found]:
     """`Found` submissions under ``root``, sorted by student.
 
     With nbgrader's tree (`nbgrader_layout`), each ``submitted/<student>/`` is one
@@ -209,7 +209,7 @@ def discover(root, exclude=()):
 
 
 # ----------------------------------------------------------------------------- worker side
-def render_images(result):
+def render_images(result: Result) -> dict[str, dict[str, bytes]]:
     """``{item_id: {"expected": png, "got": png}}`` for the image items of ``result``."""
     from autograder.grading import images
 
@@ -252,7 +252,7 @@ def grade_stream(tasks: Iterable[Task], emit: Callable[[tuple], object], engine_
         emit(("fault", str(exc)))
 
 
-def pin_to_cpu(cpu):
+def pin_to_cpu(cpu: int) -> Callable[[loader.LoadedSubmission], None]:
     """Run the calling thread, and the sandbox it will start, on ``cpu`` alone.
 
     The grader and its sandbox's children take turns (a request, then its reply), never
@@ -286,6 +286,15 @@ def _worker_main(task_q, event_q, engine_options, cpu=None):
         raise
 
 
+class Executor(Protocol):
+    """What grades a batch's tasks: `LocalExecutor`, or
+    `autograder.batch.dask_executor.DaskExecutor`."""
+
+    def run(self, tasks: Iterable[Task], on_event: Callable[[tuple], object]) -> None:
+        """Grade ``tasks``, calling ``on_event`` with `grade_stream`'s events (and
+        ``("failed", task_id, reason)`` for a task it gave up on)."""
+
+
 class LocalExecutor:
     """Worker processes on this machine, each grading a stream of tasks.
 
@@ -299,11 +308,11 @@ class LocalExecutor:
 
     max_attempts = 2
 
-    def __init__(self, jobs=None, engine_options=None):
+    def __init__(self, jobs: int | None = None, engine_options: dict | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.engine_options = engine_options or {}
 
-    def run(self, tasks, on_event):
+    def run(self, tasks: Iterable[Task], on_event: Callable[[tuple], object]) -> None:
         """Grade ``tasks``; call ``on_event(event)`` with `grade_stream`'s events, plus
         ``("failed", task_id, reason)`` for a task that killed its worker twice."""
         tasks = list(tasks)
@@ -423,7 +432,7 @@ class BatchReport:
     duplicates: list = ()  # [(student, first student with the same files)]: possible copying
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.failed and not self.faults
 
 
@@ -468,8 +477,10 @@ class Progress:
             self.live.stop()
 
 
-def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, isolation="auto",
-              executor=None, progress=True, export=True, nbgrader=True):
+def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | None = None,
+              resume: bool = False, lang: str = "zh-TW", units: Iterable[str] | None = None,
+              isolation: str = "auto", executor: Executor | None = None, progress: bool = True,
+              export: bool = True, nbgrader: bool = True) -> BatchReport:
     """Grade every submission under ``root`` into the gradebook in ``out``; write exports.
 
     Parameters

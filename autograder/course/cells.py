@@ -43,11 +43,11 @@ class ModuleCell:
     constant: bool = False
 
 
-def answer_id(exercise):
+def answer_id(exercise: str) -> str:
     return f"answer_{exercise}"
 
 
-def test_id(exercise):
+def test_id(exercise: str) -> str:
     return f"test_{exercise}"
 
 

@@ -8,6 +8,8 @@ comment, and anything else in it (helper functions) is dropped.
 """
 
 import textwrap
+from collections.abc import Iterable
+from pathlib import Path
 
 from autograder.course import paths, units
 from autograder.course.markers import ANSWER_STUB, CODE_STUB, MarkerError, assigned_names, solution_regions
@@ -30,7 +32,7 @@ def _answer_stub(region_source, already=()):
     return [f"{name} = {ANSWER_STUB}" for name in names if f"{name} = {ANSWER_STUB}" not in already]
 
 
-def make_stub(source):
+def make_stub(source: str) -> str:
     """The stub text for one solution module's source text."""
     lines = source.splitlines()
     out, last = [], 0
@@ -50,7 +52,7 @@ def make_stub(source):
     return text
 
 
-def expected_stubs(unit_names=None):
+def expected_stubs(unit_names: Iterable[str] | None = None) -> dict[Path, str]:
     """``{path: text}`` of every stub file as `autograder build` would write it."""
     result = {}
     for unit in units.UNITS:

@@ -12,6 +12,7 @@ timeout=None)``; its unit is its module's name without ``test_``.
 
 import hashlib
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,8 @@ from autograder.course import machine, messages
 from autograder.course import units as course_units
 from autograder.grading.problems import ItemProblem, NotGraded
 from autograder.grading.result import ItemResult, Result
+from autograder.grading.student import StudentSession
+from autograder.intake.loader import LoadedSubmission
 
 CONTROLLER = pytest.StashKey()
 
@@ -61,7 +64,7 @@ def item_meta(item: pytest.Item) -> ItemMeta:
                     marker.kwargs.get("needs_module", True), needs)
 
 
-def problem_result(meta, problem):
+def problem_result(meta: ItemMeta, problem: ItemProblem) -> ItemResult:
     """The item's result when ``problem`` (an `ItemProblem`) stopped it."""
     if problem.status == "not_graded":  # the machine's lack: counts in neither score nor maximum
         return ItemResult(meta.id, meta.unit, meta.exercise, 0.0, 0.0, problem.status, meta.visibility,
@@ -88,7 +91,9 @@ class Controller:
         Grade only the items of these exercises.
     """
 
-    def __init__(self, jobs, on_result, units=None, exercises=None):
+    def __init__(self, jobs: Iterable[tuple[LoadedSubmission, Callable[[LoadedSubmission], StudentSession]]],
+                 on_result: Callable[[Result], object], units: Iterable[str] | None = None,
+                 exercises: Iterable[str] | None = None):
         self.jobs = jobs
         self.on_result = on_result
         self.units = set(units) if units else None
@@ -174,14 +179,15 @@ class Controller:
                           messages.text("grader_fault", detail=detail[:300]))
 
     # ------------------------------------------------------------------ grading
-    def unreadable(self, submission):
+    def unreadable(self, submission: LoadedSubmission) -> Result:
         """Every item as an error saying why the submission could not be read."""
         message = submission.problem
         items = [ItemResult(m.id, m.unit, m.exercise, 0.0, m.points, "error", m.visibility, message)
                  for m in (self.metas[i.nodeid] for i in self.items)]
         return Result(submission.name, items, gradable=False)
 
-    def grade(self, submission, make_session):
+    def grade(self, submission: LoadedSubmission,
+              make_session: Callable[[LoadedSubmission], StudentSession]) -> Result:
         """The `Result` of ``submission``: each collected item run against it; a grader
         that raises makes its item an ``error`` and its traceback one of the result's
         ``grader_faults``."""

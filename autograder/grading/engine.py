@@ -51,7 +51,7 @@ def _own_plugins_only():
                 os.environ[key] = value
 
 
-def run_pytest(args, plugins):
+def run_pytest(args: list[str], plugins: list) -> int | pytest.ExitCode:
     """``pytest.main(args, plugins=plugins)`` with only our own plugins loaded."""
     with _own_plugins_only():
         return pytest.main(args, plugins=plugins)
@@ -95,7 +95,7 @@ class Engine:
         self.isolation = isolation
         self.limits = limits or Limits()
         self.workdir = workdir
-        self.isolation_used = None
+        self.isolation_used: str | None = None  # what the last run's children ran under
 
     def run(self, submissions: Iterable[LoadedSubmission], on_result: Callable[[Result], object]) -> None:
         """Grade each submission of the iterable ``submissions``; call ``on_result(result)``.

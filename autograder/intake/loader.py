@@ -12,8 +12,10 @@ A notebook's answer cells become the unit's module (`autograder.intake.notebook`
 
 import hashlib
 import io
+import os
 import stat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -51,11 +53,11 @@ class LoadedSubmission:
     name: str
     files: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
-    problem: dict = None
+    problem: dict | None = None
     content_hash: str = ""
     raw: dict = field(default_factory=dict, repr=False)  # the files as found, until `finish`
 
-    def finish(self):
+    def finish(self) -> "LoadedSubmission":
         """Compute ``content_hash`` over the course files as handed in (a notebook's
         own bytes, not the module made from it) and drop the raw copies."""
         digest = hashlib.sha256()
@@ -202,7 +204,7 @@ def _detail(exc):
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def load(path, name=None):
+def load(path: str | os.PathLike, name: str | None = None) -> LoadedSubmission:
     """Read the submission at ``path`` (a folder, a ``.zip``, a ``.py`` or an ``.ipynb``).
 
     Never raises for a bad submission: the problem is recorded in the result — for the
@@ -265,7 +267,7 @@ def load(path, name=None):
     return submission.finish()
 
 
-def from_files(name, files):
+def from_files(name: str, files: Mapping[str, bytes | str]) -> LoadedSubmission:
     """A submission made in memory from ``{file name: bytes or str}`` (tests, demos)."""
     submission = LoadedSubmission(name=name)
     for filename, data in files.items():
@@ -279,7 +281,7 @@ def from_files(name, files):
     return submission.finish()
 
 
-def zip_bytes(files):
+def zip_bytes(files: Mapping[str, bytes | str]) -> bytes:
     """``{name: bytes}`` as a zip archive in memory (for tests and the Gradescope bundle)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
