@@ -86,7 +86,7 @@ def test_gradebook_csv_and_results_jsonl_follow_the_schema(batch_run):
     assert len(rows) == N_STUDENTS
     for row in rows:
         assert float(row["total"]) == pytest.approx(sum(float(row[u]) for u in unit_names))
-        assert float(row["max_score"]) == 500
+        assert float(row["max_score"]) == sum(engine.unit_points().values())
         assert float(row["cifar10_cnn"]) == 0  # the generated class hands in no CNN unit
     for result in _batch_results(out).values():
         assert set(result) == {"submission", "score", "max_score", "gradable", "units", "items"}
@@ -102,7 +102,7 @@ def test_gradescope_and_nbgrader_exports(batch_run):
     results = _batch_results(out)
     student = sorted(results)[3]
     data = json.loads((out / "gradescope" / student / "results.json").read_text(encoding="utf-8"))
-    assert data["score"] == results[student]["score"] and data["max_score"] == 500
+    assert data["score"] == results[student]["score"] and data["max_score"] == sum(engine.unit_points().values())
     assert len(data["tests"]) == len(results[student]["items"])
     for test in data["tests"]:
         assert set(test) >= {"name", "score", "max_score", "output", "visibility"}

@@ -8,7 +8,7 @@ import pytest
 
 from autograder.authoring import samples
 from autograder.course import paths, units
-from autograder.course import stubs
+from autograder.course import cells, stubs
 
 
 def run_public_tests(*args):
@@ -47,7 +47,8 @@ def test_stubs_keep_given_constants_and_blank_answers():
     assert "SOBEL_EXAMPLE_IMAGE = np.array(" in source and "LAPLACIAN = np.array(" in source
     assert "HAND_SOBEL_ANSWER = None  # 請填入你的答案 — fill in your answer" in source
     assert "### BEGIN SOLUTION" not in source and "einsum" not in source
-    assert _raising_lines(source) == 13
+    functions = [c for c in cells.module_cells("convolution")[1:] if not c.constant]
+    assert len(functions) > 0 and _raising_lines(source) == len(functions)
 
 
 @pytest.mark.parametrize("unit", [u.name for u in units.NUMPY_UNITS])
@@ -92,12 +93,28 @@ def test_public_tests_run_from_inside_exercises():
     assert proc.returncode == 0, proc.stdout[-2000:]
 
 
-def test_a_solution_region_outside_the_units_exercises_is_refused():
-    """Forgetting to list a new exercise in units.py must not hand its reference body out
-    as given code in the notebooks: the split of the module refuses it."""
-    from autograder.course import cells
+def test_a_solution_region_declares_its_exercise():
+    """A new function with a solution region is an exercise at once (the solution module
+    is the one declaration): its body becomes an answer cell, never given code."""
+    from autograder.course import cells, markers
 
     source = samples.solution_source("activations") + (
         "\n\ndef softsign(x):\n    ### BEGIN SOLUTION\n    return x / (1 + abs(x))\n    ### END SOLUTION\n")
-    with pytest.raises(cells.LessonError, match="line .* is in no exercise of units.py"):
+    assert markers.declared_exercises(source) == units.get("activations").code_exercises + ("softsign",)
+    split = cells.split_module("activations", source)
+    assert "abs(x)" not in split[0].source
+    assert split[-1].exercise == "softsign" and "raise NotImplementedError()" in split[-1].stub
+
+
+@pytest.mark.parametrize("misplaced, error", [
+    ("if True:\n    ### BEGIN SOLUTION\n    y = 1\n    ### END SOLUTION\n", "in no top-level function"),
+    ("### BEGIN SOLUTION\nA = 1\nB = 2\n### END SOLUTION\n", "exactly one answer"),
+    ("### BEGIN SOLUTION\ndef helper():\n    pass\n### END SOLUTION\n", "exactly one answer"),
+])
+def test_a_solution_region_that_declares_no_exercise_is_refused(misplaced, error):
+    """A region the build could not give to one exercise would hand its body out as given code."""
+    from autograder.course import cells
+
+    source = samples.solution_source("activations") + "\n\n" + misplaced
+    with pytest.raises(cells.LessonError, match=error):
         cells.split_module("activations", source)

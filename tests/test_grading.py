@@ -15,9 +15,11 @@ from autograder.course import units
 from autograder.grading import engine
 from autograder.intake import loader
 from autograder.grading.result import STATUSES
+from autograder.authoring import samples
 from autograder.authoring.samples import CNN_NUMPY_MUTANTS, MUTANTS, solution_files, solution_source, stub_source
 
 NUMPY_UNITS = [u.name for u in units.NUMPY_UNITS]
+ITEMS = engine.collect_items()  # what the graders hold: the points and exercises asserted below
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +35,11 @@ def graded():
 
 def test_solutions_get_full_marks(graded):
     result = graded["solutions"]
-    assert result.max_score == 400
-    assert result.score == 400, [(i.id, i.message["en"]) for i in result.items if i.status != "passed"]
-    assert {u: v["max_score"] for u, v in result.units.items()} == {
-        "convolution": 100, "activations": 100, "backprop": 100, "optimizers": 100}
+    points = {u: p for u, p in engine.unit_points(ITEMS).items() if u in NUMPY_UNITS}
+    assert list(points) == NUMPY_UNITS
+    assert result.max_score == sum(points.values())
+    assert result.score == result.max_score, [(i.id, i.message["en"]) for i in result.items if i.status != "passed"]
+    assert {u: v["max_score"] for u, v in result.units.items()} == points
 
 
 def test_stubs_get_nothing_and_say_not_written(graded):
@@ -64,7 +67,8 @@ def test_mistake_loses_exactly_its_items(graded, mutant):
             assert item.message["en"] and item.message["zh-TW"]
 
 
-CNN_NUMPY_EXERCISES = list(units.get("cifar10_cnn").numpy_only)
+CNN_NUMPY_EXERCISES = list(engine.numpy_only_exercises("cifar10_cnn", ITEMS))
+CNN_NUMPY_POINTS = sum(m.points for m in ITEMS if m.unit == "cifar10_cnn" and m.exercise in CNN_NUMPY_EXERCISES)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +116,8 @@ def test_cnn_numpy_exercises_are_graded_without_tensorflow():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     score, max_score, stub_score, statuses = proc.stdout.strip().splitlines()[-1].split(" ", 3)
-    assert score == max_score == "12.0" and stub_score == "0.0" and statuses == "['passed']"
+    assert CNN_NUMPY_POINTS > 0
+    assert score == max_score == str(CNN_NUMPY_POINTS) and stub_score == "0.0" and statuses == "['passed']"
 
 
 def test_failure_message_names_call_shape_index_and_error(graded):
@@ -290,3 +295,37 @@ def test_a_module_that_imports_keras_is_not_graded_where_the_machine_has_no_tens
     broken = engine.grade(loader.from_files("imports_other", {"cifar10_cnn.py": other}), units=["cifar10_cnn"],
                           exercises=list(CNN_NUMPY_EXERCISES))
     assert {i.status for i in broken.items} == {"error"}  # any other missing module is the student's
+
+
+def test_a_grader_fault_is_an_internal_error_that_travels_with_its_result(monkeypatch, tmp_path):
+    """A grader that raises makes its items errors, says it is the grader's fault, and
+    hands its traceback on with the result — to `grade`'s caller and to a batch's report."""
+    from autograder.batch import driver
+    from autograder.course import reference
+
+    real = reference.load
+
+    def broken(unit):
+        if unit == "activations":
+            raise RuntimeError("the reference is broken")
+        return real(unit)
+
+    monkeypatch.setattr(reference, "load", broken)
+    options = {"units": ["activations"], "isolation": "none"}
+    result = engine.grade(loader.from_files("alice", solution_files()), **options)
+    errors = [i for i in result.items if i.status == "error"]
+    assert errors and all("the reference is broken" in i.message["en"] for i in errors)
+    assert all(i.status == "passed" for i in result.items if i not in errors)
+    assert len(result.grader_faults) == len(errors)
+    assert all("RuntimeError: the reference is broken" in fault for fault in result.grader_faults)
+    assert "grader_faults" not in result.to_json()
+
+    class HereExecutor:
+        def run(self, tasks, on_event):
+            driver.grade_stream(tasks, on_event, options)
+
+    samples.write_class(tmp_path / "class", {"alice": solution_files()})
+    report = driver.run_batch(tmp_path / "class", tmp_path / "out", units=["activations"], progress=False,
+                              executor=HereExecutor(), export=False, nbgrader=False)
+    assert not report.ok and report.graded == 1
+    assert len(report.faults) == len(errors) and all(f.startswith("alice: ") for f in report.faults)

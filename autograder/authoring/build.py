@@ -6,12 +6,14 @@ an answer filled in) unless forced: the course's ``exercises/`` is generated fro
 """
 
 import ast
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from autograder.course import stubs
 
 
-def expected_files():
+def expected_files() -> dict[Path, str]:
     """``{path: text}`` of every file `autograder build` owns."""
     files = dict(stubs.expected_stubs())
     try:
@@ -22,7 +24,7 @@ def expected_files():
     return files
 
 
-def stale_files():
+def stale_files() -> list[Path]:
     """Paths whose committed text differs from what `autograder build` would write."""
     return [
         path
@@ -51,7 +53,7 @@ def _placeholders(source):
     return functions, answers
 
 
-def hand_edited(path, text):
+def hand_edited(path: str | os.PathLike, text: str) -> bool:
     """Whether the stub at ``path`` holds work that writing ``text`` would throw away.
 
     True when an exercise that ``text`` leaves as ``raise NotImplementedError()`` (or an
@@ -80,12 +82,12 @@ def _defines(path, name):
 class HandEdited(Exception):
     """Generated files in which a student's (or a maintainer's) work was written."""
 
-    def __init__(self, paths):
+    def __init__(self, paths: Iterable[Path]):
         super().__init__(", ".join(map(str, paths)))
         self.paths = list(paths)
 
 
-def write_all(force=False):
+def write_all(force: bool = False) -> list[Path]:
     """Write every generated file that changed; return the paths written.
 
     Raises

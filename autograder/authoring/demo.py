@@ -7,6 +7,7 @@ of the course, one who handed in the untouched stubs, one whose function never
 returns, and one whose zip holds a syntax error.
 """
 
+import os
 from pathlib import Path
 
 from autograder.authoring import samples
@@ -25,7 +26,7 @@ def _mutant(name):
     return next(m for m in samples.MUTANTS if m.name == name)
 
 
-def sample_class():
+def sample_class() -> dict[str, dict[str, str]]:
     """``{student: {file name: source}}`` of the demo class."""
     full = samples.solution_files()
     full["cifar10_cnn.py"] = samples.solution_source("cifar10_cnn")  # the only one to hand in unit 5
@@ -49,7 +50,7 @@ def sample_class():
     return students
 
 
-def write_sample_class(folder):
+def write_sample_class(folder: str | os.PathLike) -> Path:
     """Write the demo class into ``folder`` (a folder or a zip per student); return it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

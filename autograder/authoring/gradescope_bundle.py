@@ -9,6 +9,7 @@ reference solutions — Gradescope never shows it to students. The two scripts a
 templates ``autograder/reports/templates/gradescope/setup.sh.j2`` and ``run_autograder.j2``.
 """
 
+import os
 import stat
 import zipfile
 from pathlib import Path
@@ -18,7 +19,8 @@ from autograder.course import units as course_units
 from autograder.reports import templating
 
 
-def bundle_files(lang="zh-TW", units=None, cnn=True, isolation="auto"):
+def bundle_files(lang: str = "zh-TW", units: list[str] | None = None, cnn: bool = True,
+                 isolation: str = "auto") -> dict[str, tuple[bytes, bool]]:
     """``{path in zip: (bytes, executable)}`` of the Gradescope bundle.
 
     Without ``cnn`` (no TensorFlow in the image) the bundle grades units 1-4 unless
@@ -49,7 +51,8 @@ def bundle_files(lang="zh-TW", units=None, cnn=True, isolation="auto"):
     return files
 
 
-def write_bundle(out, lang="zh-TW", units=None, cnn=True, isolation="auto"):
+def write_bundle(out: str | os.PathLike, lang: str = "zh-TW", units: list[str] | None = None,
+                 cnn: bool = True, isolation: str = "auto") -> Path:
     """Write the bundle zip to ``out``; return its path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ def _quiet_stderr():
         os.close(devnull)
 
 
-def unit_of(exercise):
+def unit_of(exercise: str) -> str:
     """The unit whose exercise is ``exercise`` (`KeyError` if none)."""
     for unit in units.UNITS:
         if exercise in unit.exercises:
@@ -77,7 +77,7 @@ class _GivenModules:
         self.lang = lang
 
 
-def check(exercise, lang="zh-TW", namespace=None):
+def check(exercise: str, lang: str = "zh-TW", namespace: dict | None = None) -> None:
     """Run the public tests of ``exercise`` against this notebook's functions.
 
     Raises
@@ -109,10 +109,15 @@ def _run_public_tests(pytest, unit, plugin, extra=()):
     )
 
 
-def grade(exercise, lang="zh-TW", namespace=None):
+def grade(exercise: str, lang: str = "zh-TW", namespace: dict | None = None) -> None:
     """Run the hidden graders of ``exercise`` against this notebook's functions.
 
     Prints each item's result and raises `AssertionError` unless all of them pass.
+
+    Raises
+    ------
+    autograder.grading.engine.GraderFault
+        A grader itself failed (an internal error, not the student's): its traceback.
     """
     from autograder.grading import engine
     from autograder.intake import loader
@@ -125,6 +130,8 @@ def grade(exercise, lang="zh-TW", namespace=None):
         engine.Engine(units=[unit], exercises=[exercise], isolation="none",
                       modules={unit: _module(unit, namespace)}).run([submission], results.append)
     result = results[0]
+    if result.grader_faults:
+        raise engine.GraderFault("a grader failed:\n" + "\n".join(result.grader_faults))
     passed, not_passed = messages.text_in("status_passed", lang), messages.text_in("check_not_passed", lang)
     failed = []
     for item in result.items:

@@ -22,9 +22,15 @@ The split of a module into given code and answer cells is `autograder.course.cel
 shared with turning a submitted notebook back into a module.
 """
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from autograder.course import paths, units
 from autograder.course.cells import LessonError, answer_id, module_cells, test_id
 from autograder.course.markers import BEGIN_HIDDEN_TESTS, END_HIDDEN_TESTS
+
+if TYPE_CHECKING:
+    import nbformat
 
 NBGRADER_SCHEMA = 3
 SETUP_IMPORT = "from autograder.authoring.in_kernel import check, grade"
@@ -32,7 +38,7 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 
 # ----------------------------------------------------------------------------- notebooks
-def exercise_points():
+def exercise_points() -> dict[str, dict[str, float]]:
     """``{exercise: points}`` of the hidden graders, per unit: ``{unit: {exercise: points}}``."""
     from autograder.grading.engine import collect_items
 
@@ -51,7 +57,7 @@ def _nbgrader(grade_id, *, solution=False, grade=False, locked=False, points=Non
     return {"nbgrader": meta}
 
 
-def test_cell_source(exercise):
+def test_cell_source(exercise: str) -> str:
     return (
         f"# 檢查 {exercise}：先跑公開測試，正式評分另有隱藏測試 — public checks of {exercise}\n"
         f'check("{exercise}")\n'
@@ -61,7 +67,7 @@ def test_cell_source(exercise):
     )
 
 
-def build_notebook(unit_name, lesson_text, points):
+def build_notebook(unit_name: str, lesson_text: str, points: dict[str, float]) -> "nbformat.NotebookNode":
     """The source notebook (solutions and hidden tests included) of ``unit_name``.
 
     Parameters
@@ -80,7 +86,6 @@ def build_notebook(unit_name, lesson_text, points):
     import jupytext
     import nbformat
 
-    unit = units.get(unit_name)
     cells_by_exercise = {c.exercise: c for c in module_cells(unit_name)[1:]}
     setup = module_cells(unit_name)[0]
     lesson = jupytext.reads(lesson_text, fmt="md")
@@ -128,15 +133,15 @@ def build_notebook(unit_name, lesson_text, points):
     return nb
 
 
-def lesson_path(unit):
+def lesson_path(unit: units.Unit) -> Path:
     return paths.LESSONS / f"{unit.assignment}.md"
 
 
-def notebook_path(unit):
+def notebook_path(unit: units.Unit) -> Path:
     return paths.SOURCE / unit.assignment / f"{unit.assignment}.ipynb"
 
 
-def expected_notebooks():
+def expected_notebooks() -> dict[Path, str]:
     """``{path: text}`` of every notebook `autograder build` would write."""
     import nbformat
 

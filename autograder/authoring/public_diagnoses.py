@@ -54,7 +54,7 @@ def _public_values(unit, module):
     return {key: _jsonable(got) for key, got in observe.observed}
 
 
-def public_table():
+def public_table() -> dict:
     """What each misconception of the NumPy units returns at each public ``close`` call
     where that differs from the reference: ``{"texts": {id: {zh-TW, en}}, "calls": {key:
     {id: value}}}``. The public tests' own fixed inputs only, so it holds wrong answers,
@@ -81,7 +81,7 @@ def _needs_tensorflow(unit):
     return units.get(unit).needs_tensorflow
 
 
-def public_table_text():
+def public_table_text() -> str:
     return json.dumps(public_table(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

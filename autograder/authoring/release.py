@@ -5,6 +5,7 @@ requirements file and a short README in zh-TW — nothing else: no solution, no 
 grader. `check_bundle` verifies that, and the tests call it.
 """
 
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -44,7 +45,7 @@ tensorflow>=2.16
 """
 
 
-def bundle_files():
+def bundle_files() -> dict[str, bytes]:
     """``{relative path: bytes}`` of the student bundle."""
     files = {}
     for unit in units.UNITS:
@@ -60,7 +61,7 @@ def bundle_files():
     return files
 
 
-def solution_lines():
+def solution_lines() -> set[str]:
     """Lines of solution code (inside the solution markers) long enough to recognise."""
     lines = set()
     for solution in paths.SOLUTIONS.glob("*.py"):
@@ -75,7 +76,7 @@ def solution_lines():
     return lines
 
 
-def check_bundle(files):
+def check_bundle(files: dict[str, bytes]) -> list[str]:
     """Problems that would leak a solution or a hidden test (an empty list when clean)."""
     secret_lines = solution_lines()
     grader_names = {p.name for p in paths.GRADERS.glob("*.py")} - {"__init__.py", "conftest.py"}
@@ -92,7 +93,7 @@ def check_bundle(files):
     return problems
 
 
-def write_release(out):
+def write_release(out: str | os.PathLike) -> tuple[Path, Path]:
     """Write the bundle to the folder ``out`` and to ``out.zip``; return both paths.
 
     Raises

@@ -7,21 +7,24 @@ when that text is no longer there, so a changed solution cannot silently turn a 
 into a copy of the solution.
 """
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograder.course import paths, units
 from autograder.intake import loader
 
 
-def solution_source(unit):
+def solution_source(unit: str) -> str:
     return (paths.SOLUTIONS / f"{unit}.py").read_text(encoding="utf-8")
 
 
-def stub_source(unit):
+def stub_source(unit: str) -> str:
     return (paths.EXERCISES / f"{unit}.py").read_text(encoding="utf-8")
 
 
-def mutate(unit, old, new, count=1):
+def mutate(unit: str, old: str, new: str, count: int = 1) -> str:
     """The solution of ``unit`` with ``old`` replaced by ``new`` (exactly ``count`` times)."""
     source = solution_source(unit)
     found = source.count(old)
@@ -30,7 +33,7 @@ def mutate(unit, old, new, count=1):
     return source.replace(old, new)
 
 
-def solution_files(**replaced):
+def solution_files(**replaced: str) -> dict[str, str]:
     """``{file: source}`` of all NumPy units' solutions, with ``replaced`` units swapped in."""
     files = {f"{u.name}.py": solution_source(u.name) for u in units.NUMPY_UNITS}
     for unit, source in replaced.items():
@@ -49,12 +52,12 @@ class Mutant:
     old: str
     new: str
     fails: frozenset
-    diagnosis: str = None
+    diagnosis: str | None = None
 
-    def files(self):
+    def files(self) -> dict[str, str]:
         return solution_files(**{self.unit: mutate(self.unit, self.old, self.new)})
 
-    def submission(self):
+    def submission(self) -> loader.LoadedSubmission:
         return loader.from_files(self.name, self.files())
 
 
@@ -424,7 +427,7 @@ MUTANTS = [
 
 
 # Mistakes in unit 5's NumPy-only exercises, graded with
-# ``Engine(units=["cifar10_cnn"], exercises=units.get("cifar10_cnn").numpy_only)``: no
+# ``Engine(units=["cifar10_cnn"], exercises=engine.numpy_only_exercises("cifar10_cnn"))``: no
 # TensorFlow needed. Kept apart from MUTANTS, whose classes are graded on units 1–4.
 CNN_NUMPY_MUTANTS = [
     Mutant(
@@ -516,7 +519,7 @@ CNN_MUTANTS = [
 ]
 
 
-def combined_source(unit, mutants):
+def combined_source(unit: str, mutants: Iterable["Mutant"]) -> str:
     """The solution of ``unit`` with every mutant of ``mutants`` applied (they must not overlap)."""
     source = solution_source(unit)
     for m in mutants:
@@ -526,7 +529,7 @@ def combined_source(unit, mutants):
     return source
 
 
-def generated_class(n, seed=0):
+def generated_class(n: int, seed: int = 0) -> dict[str, dict[str, str]]:
     """``{student: {file: source}}`` of ``n`` students with 0–3 mistakes each (in
     different units), reproducible from ``seed``. Every student's files differ (a
     comment names the student), so no two share a content hash."""
@@ -549,10 +552,8 @@ def generated_class(n, seed=0):
     return students
 
 
-def write_class(folder, students):
+def write_class(folder: str | os.PathLike, students: dict[str, dict[str, str]]) -> Path:
     """Write ``{student: {file: source}}`` as one folder per student; return ``folder``."""
-    from pathlib import Path
-
     folder = Path(folder)
     for student, files in students.items():
         (folder / student).mkdir(parents=True, exist_ok=True)

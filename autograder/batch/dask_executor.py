@@ -12,14 +12,15 @@ driver only when the whole chunk is done, and the gradebook refuses a second res
 the same content, so nothing is recorded twice and nothing is lost.
 
 Workers need the package installed with its extras (``pip install -e ".[dask]"``, plus
-``cnn`` for the CNN unit) and must be able to read the submissions at the paths the
-driver sees (a shared file system).
+``cnn`` for the CNN unit). The submissions travel inside the tasks, as the driver read
+them: workers need no access to the class folder.
 """
 
 import math
 import os
+from collections.abc import Callable, Iterable
 
-from autograder.batch.driver import grade_stream, pin_to_cpu
+from autograder.batch.driver import Task, grade_stream, pin_to_cpu
 
 # Dask workers sample every thread's stack every 10 ms for their profiler; on pytest's
 # deep stacks that made grading about 40 % slower per submission (benchmarks/dask_overhead.py).
@@ -28,7 +29,7 @@ from autograder.batch.driver import grade_stream, pin_to_cpu
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
-def grade_chunk(tasks, engine_options):
+def grade_chunk(tasks: list[Task], engine_options: dict) -> list[tuple]:
     """Grade ``tasks`` on this worker; return the events of `grade_stream` as a list."""
     events = []
     cpu = _own_cpu()
@@ -56,7 +57,7 @@ def _own_cpu():
     return cpus[name % len(cpus)] if isinstance(name, int) and cpus else None
 
 
-def chunked(items, n_chunks):
+def chunked(items: Iterable, n_chunks: int) -> list[list]:
     """``items`` cut into at most ``n_chunks`` consecutive chunks of nearly equal size."""
     items = list(items)
     if not items:
@@ -82,7 +83,8 @@ class DaskExecutor:
         Chunks per worker: more gives finer retries and balance, fewer less start-up.
     """
 
-    def __init__(self, scheduler=None, workers=None, engine_options=None, chunks_per_worker=4):
+    def __init__(self, scheduler: str | None = None, workers: int | None = None,
+                 engine_options: dict | None = None, chunks_per_worker: int = 4):
         self.scheduler = scheduler
         self.workers = workers
         self.engine_options = engine_options or {}
@@ -100,7 +102,7 @@ class DaskExecutor:
                                    processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
-    def run(self, tasks, on_event):
+    def run(self, tasks: Iterable[Task], on_event: Callable[[tuple], object]) -> None:
         """Grade ``tasks``; call ``on_event`` with each event (see `grade_stream`)."""
         from distributed import as_completed
 

@@ -2,7 +2,9 @@
 
 1. Find the submissions under ROOT (a folder or ``.zip`` per student, or nbgrader's
    ``submitted/<student>/<assignment>/`` tree) and the units each is graded on
-   (``--units``, or the assignments an nbgrader student submitted); hash each one.
+   (``--units``, or the assignments an nbgrader student submitted); read and hash each
+   one. This is the only read: a task hands the submission as read to the worker, so
+   what is graded is exactly what was hashed.
 2. Skip every content hash the gradebook already holds for this grader version;
    identical submissions are graded once.
 3. Grade the rest on an executor (`LocalExecutor`: worker processes, each with its own
@@ -13,6 +15,7 @@
    (`autograder.batch.nbgrader_gradebook`).
 """
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -23,13 +26,14 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, Iterable, NamedTuple, Protocol
 
 from autograder import __version__
 from autograder.course import messages, paths
 from autograder.intake import loader
 from autograder.course import units as course_units
 from autograder.batch.gradebook import Gradebook
+from autograder.grading.result import Result
 from autograder.course.units import BY_NAME as UNITS_BY_NAME
 
 GRADEBOOK_FILE = "gradebook.sqlite"
@@ -39,7 +43,7 @@ REPORT_ONLY = ("reports",)
 ENGINE_SUFFIXES = (".py", ".ini", ".json")
 
 
-def grader_files():
+def grader_files() -> list[Path]:
     """Every file that can change a result: the engine's code and data (all of the
     package but what only renders reports, and the course files a wheel carries), the
     hidden graders among them, and the reference solutions."""
@@ -53,7 +57,7 @@ def grader_files():
     return files + sorted(paths.SOLUTIONS.glob("*.py"))
 
 
-def grader_version(units=None):
+def grader_version(units: Iterable[str] | None = None) -> str:
     """A short hash of everything that decides a result (`grader_files`).
 
     A result recorded under another version is graded again.
@@ -69,13 +73,13 @@ def grader_version(units=None):
 class UnknownUnits(ValueError):
     """``--units`` names a unit the course does not have; ``message`` is zh-TW and English."""
 
-    def __init__(self, unknown):
+    def __init__(self, unknown: list[str]):
         self.unknown = unknown
         self.message = messages.text("unknown_units", unknown=", ".join(unknown), valid=", ".join(UNITS_BY_NAME))
         super().__init__(self.message["en"])
 
 
-def parse_units(text):
+def parse_units(text: str | None) -> tuple[str, ...] | None:
     """``"convolution,backprop"`` → ``("convolution", "backprop")`` in course order; ``None``
     for ``None`` or an empty text (all units).
 
@@ -93,7 +97,7 @@ def parse_units(text):
     return tuple(u.name for u in course_units.UNITS if u.name in names) or None
 
 
-def submission_key(content_hash, units):
+def submission_key(content_hash: str, units: Iterable[str] | None) -> str:
     """The gradebook's key of a submission graded on ``units`` (``None``: all units).
 
     The same files graded on other units give another result, so the units are part of
@@ -104,22 +108,27 @@ def submission_key(content_hash, units):
     return hashlib.sha256(f"{content_hash}\0units:{','.join(units)}".encode()).hexdigest()
 
 
-def only_units(result, units):
+def only_units(result: Result, units: Iterable[str] | None) -> Result:
     """``result`` with only the items of ``units`` (all of them for ``None``)."""
     if units is None:
         return result
-    return type(result)(result.submission, [i for i in result.items if i.unit in units], gradable=result.gradable)
+    return dataclasses.replace(result, items=[i for i in result.items if i.unit in units])
 
 
 @dataclass(frozen=True)
 class Task:
-    """One submission to grade, on ``units`` (``None``: every unit the engine grades)."""
+    """One submission to grade, on ``units`` (``None``: every unit the engine grades).
+
+    ``submission`` is the submission as the driver read it (and hashed it into
+    ``content_hash``): the worker grades exactly that, and reads nothing itself.
+    """
 
     id: int
     student: str
     path: str
     content_hash: str
-    units: tuple = None
+    units: tuple | None = None
+    submission: loader.LoadedSubmission | None = field(default=None, repr=False, compare=False)
 
 
 class Found(NamedTuple):
@@ -134,7 +143,7 @@ class Found(NamedTuple):
 ASSIGNMENT_UNITS = {u.assignment: u.name for u in course_units.UNITS}
 
 
-def nbgrader_layout(root):
+def nbgrader_layout(root: str | os.PathLike) -> bool:
     """Whether ``root`` holds nbgrader's ``submitted/<student>/<assignment>/`` tree: a
     ``submitted/`` folder with at least one student folder holding a folder named after
     one of the course's assignments (a student who is merely called ``submitted`` does
@@ -149,7 +158,7 @@ def nbgrader_layout(root):
     return False
 
 
-def submitted_units(path):
+def submitted_units(path: str | os.PathLike) -> tuple[str, ...] | None:
     """The units a path in nbgrader's tree asks for: ``(unit,)`` for
     ``submitted/<student>/<assignment>/``, the assignments in it for
     ``submitted/<student>/``; ``None`` for any other path (all units)."""
@@ -163,7 +172,7 @@ def submitted_units(path):
     return None
 
 
-def discover(root, exclude=()):
+def discover(root: str | os.PathLike, exclude: Iterable[str | os.PathLike] = ()) -> list[Found]:
     """`Found` submissions under ``root``, sorted by student.
 
     With nbgrader's tree (`nbgrader_layout`), each ``submitted/<student>/`` is one
@@ -200,19 +209,21 @@ def discover(root, exclude=()):
 
 
 # ----------------------------------------------------------------------------- worker side
-def render_images(result):
+def render_images(result: Result) -> dict[str, dict[str, bytes]]:
     """``{item_id: {"expected": png, "got": png}}`` for the image items of ``result``."""
     from autograder.grading import images
 
     return images.collect(result)
 
 
-def grade_stream(tasks, emit, engine_options, before_each=None):
+def grade_stream(tasks: Iterable[Task], emit: Callable[[tuple], object], engine_options: dict,
+                 before_each: Callable[[loader.LoadedSubmission], object] | None = None) -> None:
     """Grade ``tasks`` (an iterable of `Task`) in this process; ``emit(event)`` for each.
 
     Events are tuples: ``("started", task_id)``, ``("done", task_id, content_hash,
-    result, images, seconds)`` (``result`` without its report-only details), and, once
-    at the end, ``("fault", text)`` if a grader failed.
+    result, images, seconds)`` (``result`` without its report-only details; its
+    ``grader_faults`` say whether a grader raised on it), and ``("fault", text)`` if the
+    graders could not run at all (`autograder.grading.engine.GraderFault`).
     """
     from autograder.grading.engine import Engine, GraderFault
 
@@ -220,12 +231,11 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
 
     def submissions():
         for task in tasks:
-            submission = loader.load(task.path, name=task.student)
+            submission = task.submission
             if before_each is not None:
                 before_each(submission)
             emit(("started", task.id))
-            state.update(task=task, hash=submission_key(submission.content_hash, task.units),
-                         t0=time.perf_counter())
+            state.update(task=task, t0=time.perf_counter())
             yield submission
 
     def on_result(result):
@@ -234,7 +244,7 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
         pictures = render_images(result)
         for item in result.items:
             item.details = {}
-        emit(("done", state["task"].id, state["hash"], result, pictures, seconds))
+        emit(("done", state["task"].id, state["task"].content_hash, result, pictures, seconds))
 
     try:
         Engine(**engine_options).run(submissions(), on_result)
@@ -242,7 +252,7 @@ def grade_stream(tasks, emit, engine_options, before_each=None):
         emit(("fault", str(exc)))
 
 
-def pin_to_cpu(cpu):
+def pin_to_cpu(cpu: int) -> Callable[[loader.LoadedSubmission], None]:
     """Run the calling thread, and the sandbox it will start, on ``cpu`` alone.
 
     The grader and its sandbox's children take turns (a request, then its reply), never
@@ -276,6 +286,15 @@ def _worker_main(task_q, event_q, engine_options, cpu=None):
         raise
 
 
+class Executor(Protocol):
+    """What grades a batch's tasks: `LocalExecutor`, or
+    `autograder.batch.dask_executor.DaskExecutor`."""
+
+    def run(self, tasks: Iterable[Task], on_event: Callable[[tuple], object]) -> None:
+        """Grade ``tasks``, calling ``on_event`` with `grade_stream`'s events (and
+        ``("failed", task_id, reason)`` for a task it gave up on)."""
+
+
 class LocalExecutor:
     """Worker processes on this machine, each grading a stream of tasks.
 
@@ -289,11 +308,11 @@ class LocalExecutor:
 
     max_attempts = 2
 
-    def __init__(self, jobs=None, engine_options=None):
+    def __init__(self, jobs: int | None = None, engine_options: dict | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.engine_options = engine_options or {}
 
-    def run(self, tasks, on_event):
+    def run(self, tasks: Iterable[Task], on_event: Callable[[tuple], object]) -> None:
         """Grade ``tasks``; call ``on_event(event)`` with `grade_stream`'s events, plus
         ``("failed", task_id, reason)`` for a task that killed its worker twice."""
         tasks = list(tasks)
@@ -413,7 +432,7 @@ class BatchReport:
     duplicates: list = ()  # [(student, first student with the same files)]: possible copying
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.failed and not self.faults
 
 
@@ -458,8 +477,10 @@ class Progress:
             self.live.stop()
 
 
-def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, isolation="auto",
-              executor=None, progress=True, export=True, nbgrader=True):
+def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | None = None,
+              resume: bool = False, lang: str = "zh-TW", units: Iterable[str] | None = None,
+              isolation: str = "auto", executor: Executor | None = None, progress: bool = True,
+              export: bool = True, nbgrader: bool = True) -> BatchReport:
     """Grade every submission under ``root`` into the gradebook in ``out``; write exports.
 
     Parameters
@@ -514,7 +535,7 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
             if book.has_result(key, version):
                 reused += 1
                 continue
-            tasks.append(Task(len(tasks), student, path, key, asked[student]))
+            tasks.append(Task(len(tasks), student, path, key, asked[student], submission))
         bar = Progress(len(tasks), enabled=progress)
         failed, faults, per_submission = [], [], []
         by_id = {t.id: t for t in tasks}
@@ -523,9 +544,9 @@ def run_batch(root, out, *, jobs=None, resume=False, lang="zh-TW", units=None, i
             kind = event[0]
             if kind == "done":
                 _, task_id, content_hash, result, pictures, seconds = event
-                if content_hash != by_id[task_id].content_hash:  # changed on disk since step 1
-                    book.see(by_id[task_id].student, by_id[task_id].path, content_hash, run_id)
                 book.record(content_hash, version, result, pictures, run_id, seconds)
+                # A grader that raised: an internal error, said to the instructor.
+                faults.extend(f"{by_id[task_id].student}: {fault}" for fault in result.grader_faults)
                 per_submission.append(seconds)
                 bar.advance(any(i.status in ("error", "timeout") for i in result.items))
             elif kind == "failed":

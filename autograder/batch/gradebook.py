@@ -23,6 +23,7 @@ with a note saying how much was dropped), each picture at most
 
 import dataclasses
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -89,7 +90,7 @@ CREATE TABLE IF NOT EXISTS students (
 """
 
 
-def bounded_message(message, limit=MAX_MESSAGE_CHARS):
+def bounded_message(message: dict, limit: int = MAX_MESSAGE_CHARS) -> dict:
     """``message`` (``{lang: text}``) with each text cut to at most ``limit`` characters.
 
     A cut text ends with ``… (N more characters not stored)``, within the limit.
@@ -104,7 +105,7 @@ def bounded_message(message, limit=MAX_MESSAGE_CHARS):
     return out
 
 
-def bounded_pictures(images):
+def bounded_pictures(images: dict | None) -> dict[str, dict[str, bytes]]:
     """``{item_id: {kind: png}}`` without blobs over `MAX_PNG_BYTES` or that are not
     bytes, and with at most `MAX_PICTURES` pictures in all."""
     out, count = {}, 0
@@ -129,7 +130,7 @@ class Gradebook:
         The SQLite file (created with its folder if missing).
     """
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -149,20 +150,20 @@ class Gradebook:
             elif int(row[0]) != SCHEMA_VERSION:
                 raise RuntimeError(f"{self.path} has gradebook schema {row[0]}, this autograder reads {SCHEMA_VERSION}")
 
-    def close(self):
+    def close(self) -> None:
         self.db.close()
 
-    def __enter__(self):
+    def __enter__(self) -> "Gradebook":
         return self
 
     def __exit__(self, *exc):
         self.close()
 
-    def transaction(self):
+    def transaction(self) -> "_Transaction":
         return _Transaction(self.db)
 
     # ------------------------------------------------------------------ runs
-    def start_run(self, root, grader_version, resume=False):
+    def start_run(self, root: str | os.PathLike, grader_version: str, resume: bool = False) -> int:
         """A new run's id, or with ``resume`` the id of the last unfinished run of ``root``."""
         with self.transaction():
             if resume:
@@ -175,12 +176,12 @@ class Gradebook:
                                   (str(root), grader_version, _now()))
             return cur.lastrowid
 
-    def finish_run(self, run_id, status="finished"):
+    def finish_run(self, run_id: int, status: str = "finished") -> None:
         with self.transaction():
             self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (_now(), status, run_id))
 
     # ------------------------------------------------------------------ students and results
-    def see(self, student, source, content_hash, run_id):
+    def see(self, student: str, source: str | os.PathLike, content_hash: str, run_id: int | None) -> None:
         """Record ``student``'s current submission (its content hash)."""
         with self.transaction():
             self.db.execute(
@@ -189,11 +190,12 @@ class Gradebook:
                 "seen_at=excluded.seen_at, run_id=excluded.run_id",
                 (student, str(source), content_hash, _now(), run_id))
 
-    def has_result(self, content_hash, grader_version):
+    def has_result(self, content_hash: str, grader_version: str) -> bool:
         return self.db.execute("SELECT 1 FROM results WHERE content_hash=? AND grader_version=?",
                                (content_hash, grader_version)).fetchone() is not None
 
-    def record(self, content_hash, grader_version, result, images=None, run_id=None, seconds=None):
+    def record(self, content_hash: str, grader_version: str, result: Result, images: dict | None = None,
+               run_id: int | None = None, seconds: float | None = None) -> bool:
         """Store ``result`` (and ``{item_id: {kind: png}}`` pictures) in one transaction,
         within the bounds of the module docstring.
 
@@ -223,7 +225,7 @@ class Gradebook:
                  for item_id, pictures in (images or {}).items() for kind, png in pictures.items()])
         return True
 
-    def result(self, content_hash, grader_version, name):
+    def result(self, content_hash: str, grader_version: str, name: str) -> Result | None:
         """The stored `Result` of that content, named ``name``; `None` if there is none."""
         row = self.db.execute("SELECT gradable FROM results WHERE content_hash=? AND grader_version=?",
                               (content_hash, grader_version)).fetchone()
@@ -238,7 +240,7 @@ class Gradebook:
         ]
         return Result(name, items, gradable=bool(row[0]))
 
-    def images(self, content_hash, grader_version):
+    def images(self, content_hash: str, grader_version: str) -> dict[str, dict[str, bytes]]:
         """``{item_id: {kind: png bytes}}`` of that result."""
         out = {}
         for item_id, kind, png in self.db.execute(
@@ -247,18 +249,13 @@ class Gradebook:
             out.setdefault(item_id, {})[kind] = png
         return out
 
-    def students(self):
+    def students(self) -> list[tuple[str, str, str]]:
         """``[(student, source, content_hash)]``, sorted by student."""
         return self.db.execute("SELECT student, source, content_hash FROM students ORDER BY student").fetchall()
 
-    def class_results(self, grader_version):
+    def class_results(self, grader_version: str) -> list[tuple[str, str, Result | None]]:
         """``[(student, content_hash, Result or None)]`` for every student, by name."""
         return [(student, h, self.result(h, grader_version, student)) for student, _source, h in self.students()]
-
-    def count_results(self, grader_version=None):
-        if grader_version is None:
-            return self.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-        return self.db.execute("SELECT COUNT(*) FROM results WHERE grader_version=?", (grader_version,)).fetchone()[0]
 
 
 class _Transaction:

@@ -35,13 +35,21 @@ the course. Items of an exercise without a graded cell (the trained model file o
 """
 
 import io
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.course import messages
 from autograder.course import units as course_units
+from autograder.grading.result import Result
 from autograder.reports import safe_csv
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook as NbGradebook
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
 
 CONFIG_FILE = "nbgrader_config.py"
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")  # what release_feedback reads
@@ -51,12 +59,12 @@ ASSIGNMENT_COLUMNS = ("student_id", "last_name", "first_name", "email", "timesta
                       "raw_score", "late_submission_penalty", "score", "max_score")
 
 
-def is_course(root):
+def is_course(root: str | os.PathLike) -> bool:
     """Whether ``root`` has an nbgrader configuration file."""
     return (Path(root) / CONFIG_FILE).is_file()
 
 
-def load_config(root):
+def load_config(root: str | os.PathLike) -> "Config":
     """The course's nbgrader configuration (a traitlets ``Config``), loaded as nbgrader
     loads it from the folder it runs in; ``CourseDirectory.root`` is ``root``."""
     from traitlets.config.loader import PyFileConfigLoader
@@ -67,7 +75,7 @@ def load_config(root):
     return config
 
 
-def course_directory(root):
+def course_directory(root: str | os.PathLike) -> "CourseDirectory":
     """nbgrader's `CourseDirectory` of the course at ``root``."""
     from nbgrader.coursedir import CourseDirectory
 
@@ -91,7 +99,8 @@ class Written:
     notes: list = field(default_factory=list)
     exports: dict = field(default_factory=dict)  # {name: csv text}, for `autograder.reports.export`
 
-    def note(self, key, **fields):
+    def note(self, key: str, **fields: object) -> None:
+        """Add the catalog message ``key`` to ``notes`` (once)."""
         message = messages.text(key, **fields)
         if message not in self.notes:
             self.notes.append(message)
@@ -123,7 +132,7 @@ def _manual_card(notebook, lang):
     when there are none (the page's own total is then the grade)."""
     from html import escape
 
-    from autograder.reports.feedback import _other
+    from autograder.course.messages import other as _other
 
     manual = [g for g in notebook.grades if g.manual_score is not None]
     if not manual:
@@ -150,7 +159,7 @@ def _with_manual_scores(page, notebook, lang):
 
 def _place_feedback(coursedir, student, assignment, page):
     """Write ``page`` where ``nbgrader release_feedback`` looks for it; returns its path."""
-    from autograder.reports.feedback import atomic_write
+    from autograder.course.files import atomic_write
 
     submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
     folder = Path(coursedir.format_path(coursedir.feedback_directory, student, assignment))
@@ -166,7 +175,7 @@ SANITIZE = ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCe
 
 def _verdict(items, lang):
     """The text a test cell's output shows: each item's points and message."""
-    from autograder.reports.feedback import _other
+    from autograder.course.messages import other as _other
 
     other = _other(lang)
     lines = []
@@ -209,13 +218,14 @@ def _place_autograded(config, coursedir, student, assignment, items, lang):
     for name in SUBMISSION_FILES:
         if (submitted / name).is_file():
             shutil.copyfile(submitted / name, folder / name)
-    from autograder.reports.feedback import atomic_write
+    from autograder.course.files import atomic_write
 
     atomic_write(folder / f"{assignment}.ipynb", nbformat.writes(nb))
     return None
 
 
-def write_grades(root, rows, lang="zh-TW", feedback=True):
+def write_grades(root: str | os.PathLike, rows: list[tuple[str, Result, dict]], lang: str = "zh-TW",
+                 feedback: bool = True) -> Written:
     """Write ``rows`` into the nbgrader gradebook of the course at ``root``.
 
     Parameters
@@ -339,7 +349,7 @@ def _num(value):
     return f"{float(value or 0.0):g}"
 
 
-def exports(gb):
+def exports(gb: "NbGradebook") -> dict[str, str]:
     """The course's grades from nbgrader's gradebook ``gb`` as CSV texts.
 
     Returns

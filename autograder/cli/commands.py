@@ -118,14 +118,13 @@ def _cmd_grade(args):
     if args.gradescope:
         from autograder.reports import gradescope
 
-        output = [isolation_used(args.isolation, getattr(result, "isolation", None))]
+        output = [isolation_used(args.isolation, result.isolation)]
         if not_graded:
             output.append(messages.same(f"not graded on this machine: {', '.join(not_graded)}"))
         _write_json(args.gradescope, gradescope.results_json(result, args.lang, output=messages.join(*output)))
-    faults = getattr(result, "grader_faults", None)
-    if faults:
+    if result.grader_faults:
         print("autograder: a grader failed (the result marks those items as errors):", file=sys.stderr)
-        for fault in faults:
+        for fault in result.grader_faults:
             print(fault, file=sys.stderr)
         return 3
     return NOT_GRADED_EXIT if not_graded else 0

@@ -1,1 +1,1 @@
-"""The course itself: its units and exercises, where its files are, the reference solutions as graders load them, their mark-up (solution markers, stubs), the sample mistakes (mutants), the CIFAR-10 data and the bundled demo class."""
+"""The course itself: its units, where its files are, the reference solutions as graders load them, their mark-up (solution markers, which declare each unit's exercises, and the stubs made from them), the split of a solution into notebook cells, the message catalog and the CIFAR-10 data."""

@@ -11,8 +11,8 @@ import ast
 import functools
 from dataclasses import dataclass
 
-from autograder.course import paths, stubs, units
-from autograder.course.markers import ANSWER_STUB, BEGIN_SOLUTION, END_SOLUTION
+from autograder.course import stubs, units
+from autograder.course.markers import ANSWER_STUB, BEGIN_SOLUTION, END_SOLUTION, MarkerError, region_owners
 
 
 class LessonError(ValueError):
@@ -43,11 +43,11 @@ class ModuleCell:
     constant: bool = False
 
 
-def answer_id(exercise):
+def answer_id(exercise: str) -> str:
     return f"answer_{exercise}"
 
 
-def test_id(exercise):
+def test_id(exercise: str) -> str:
     return f"test_{exercise}"
 
 
@@ -60,7 +60,7 @@ def _comment_block_start(lines, index):
 
 
 @functools.cache
-def module_cells(unit_name):
+def module_cells(unit_name: str) -> tuple[ModuleCell, ...]:
     """The reference module of ``unit_name`` split into given code and answer cells.
 
     Returns
@@ -70,15 +70,30 @@ def module_cells(unit_name):
         exercise, in the order of the solution file.
     """
     unit = units.get(unit_name)
-    return split_module(unit_name, (paths.SOLUTIONS / unit.filename).read_text(encoding="utf-8"))
+    return split_module(unit_name, unit.solution.read_text(encoding="utf-8"))
 
 
-def split_module(unit_name, source):
-    """``source`` (a module laid out like the unit's solution) split as in `module_cells`."""
+def split_module(unit_name: str, source: str) -> tuple[ModuleCell, ...]:
+    """``source`` (a module laid out like the unit's solution) split as in `module_cells`.
+
+    An answer is a top-level function that is an exercise of the unit or holds a
+    solution region, or the name a module-level region assigns (`markers.region_owners`).
+    Everything else is given code, so no reference body can end up in the setup cell.
+
+    Raises
+    ------
+    LessonError
+        Misplaced markers, or an exercise of the unit with no code in ``source``.
+    """
     unit = units.get(unit_name)
     lines = source.splitlines()
     tree = ast.parse(source)
-    regions = {begin: end for begin, end in stubs.solution_regions(lines) if not lines[begin].startswith(" ")}
+    try:
+        regions = region_owners(source, unit.filename)
+    except MarkerError as exc:
+        raise LessonError(str(exc)) from None
+    # The unit's exercises, and any function a region of this source makes one.
+    exercises = set(unit.code_exercises) | {name for _b, _e, name in regions}
     owner = [None] * len(lines)  # exercise of each line, None for given code
     for node in tree.body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
@@ -87,21 +102,13 @@ def split_module(unit_name, source):
         while last + 1 < len(lines) and lines[last + 1].startswith((" ", "\t")) and lines[last + 1].lstrip().startswith("#"):
             last += 1
         name = getattr(node, "name", None)
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and name in unit.exercises:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and name in exercises:
             for i in range(_comment_block_start(lines, first), last + 1):
                 owner[i] = name
-    for begin, end in regions.items():
-        names = [t.id for n in ast.parse("\n".join(lines[begin + 1 : end])).body if isinstance(n, ast.Assign)
-                 for t in n.targets if isinstance(t, ast.Name)]
-        exercise = next((n for n in names if n in unit.exercises), None)
-        if exercise is None:
-            raise LessonError(f"{unit.filename}: a module-level solution region assigns no exercise ({names})")
-        for i in range(_comment_block_start(lines, begin), end + 1):
-            owner[i] = exercise
-    stray = [i + 1 for i, line in enumerate(lines) if owner[i] is None and line.strip() == BEGIN_SOLUTION]
-    if stray:  # its body would be handed out as given code
-        raise LessonError(f"{unit.filename}: a solution region on line {stray[0]} is in no exercise of units.py "
-                          f"(add the exercise to the unit's exercises)")
+    for begin, end, name in regions:
+        if not lines[begin].startswith((" ", "\t")):  # a module-level answer
+            for i in range(_comment_block_start(lines, begin), end + 1):
+                owner[i] = name
     # The module docstring is the lesson's job, not the setup cell's.
     skip = set()
     if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(getattr(tree.body[0], "value", None), ast.Constant):
@@ -123,7 +130,7 @@ def split_module(unit_name, source):
             text = "\n".join(parts[:at] + [f"{name} = {ANSWER_STUB}"] + parts[at:])
         stub = stubs.make_stub(text).rstrip("\n")
         cells.append(ModuleCell(answer_id(name), name, text, stub, constant))
-    missing = [e for e in unit.exercises if e not in seen and not e.endswith(".keras")]
+    missing = [e for e in unit.code_exercises if e not in seen]
     if missing:
         raise LessonError(f"{unit.filename} has no code for {missing}")
     return tuple(cells)

@@ -103,7 +103,7 @@ def _labels(y, n, what):
 # where to look
 # ---------------------------------------------------------------------------
 
-def keras_home():
+def keras_home() -> Path:
     """Keras' home folder: ``$KERAS_HOME`` if set, else ``~/.keras``.
 
     Returns
@@ -113,7 +113,7 @@ def keras_home():
     return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
 
 
-def keras_cache_dirs():
+def keras_cache_dirs() -> list[Path]:
     """The folders where ``keras.datasets.cifar10.load_data()`` leaves the pickled batches.
 
     Returns
@@ -126,7 +126,7 @@ def keras_cache_dirs():
     return [datasets / BATCHES_DIR_TARGET / BATCHES_DIR, datasets / BATCHES_DIR]
 
 
-def cache_dir():
+def cache_dir() -> Path:
     """Where decoded archives are cached: ``$XDG_CACHE_HOME/autograder`` or ``~/.cache/autograder``.
 
     Returns
@@ -137,7 +137,8 @@ def cache_dir():
     return Path(base).expanduser() / "autograder"
 
 
-def load(path=None, *, cache=None):
+def load(path: str | os.PathLike | None = None, *,
+         cache: str | os.PathLike | None = None) -> Dataset | None:
     """The real CIFAR-10, from ``path`` or the Keras cache; None when it is not on disk.
 
     Nothing is downloaded. Without ``path`` the Keras cache is searched (see
@@ -278,7 +279,7 @@ class BatchUnpickler(pickle.Unpickler):
         )
 
 
-def read_batch(file):
+def read_batch(file: str | os.PathLike | io.BufferedIOBase) -> tuple[np.ndarray, np.ndarray]:
     """One pickled CIFAR-10 batch, read without running anything but NumPy's array rebuild.
 
     Parameters
@@ -557,7 +558,7 @@ def _motifs():
     return m.repeat(MOTIF // k, axis=1).repeat(MOTIF // k, axis=2)
 
 
-def synthetic(n_train=5000, n_test=1000, seed=0):
+def synthetic(n_train: int = 5000, n_test: int = 1000, seed: int = 0) -> Dataset:
     """A CIFAR-shaped stand-in: ten shapes at random places on noisy, tinted backgrounds.
 
     Class ``c`` is one 14×14 motif (bar, plus, X, ring, …, drawn with 2×2 dots) in a

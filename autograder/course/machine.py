@@ -8,6 +8,7 @@ any fixture or student code runs — the machine's lack, never the student's fau
 import functools
 import importlib.util
 import os
+from collections.abc import Iterable
 
 from autograder.course import messages
 
@@ -21,7 +22,7 @@ DISTRIBUTION = "cv-course-autograder"
 
 
 @functools.cache
-def has(requirement):
+def has(requirement: str) -> bool:
     """Whether this machine can import what ``requirement`` (a key of `REQUIREMENTS`) needs.
 
     Looks the modules up without importing them (TensorFlow takes seconds to import).
@@ -36,12 +37,12 @@ def has(requirement):
     return True
 
 
-def missing(requirements=tuple(REQUIREMENTS)):
+def missing(requirements: Iterable[str] = tuple(REQUIREMENTS)) -> list[str]:
     """The requirements of ``requirements`` this machine lacks, in order."""
     return [r for r in requirements if not has(r)]
 
 
-def install_hint(requirement):
+def install_hint(requirement: str) -> str:
     """The command that installs ``requirement``: into a checkout (an editable install)
     or, for an installed package, from the package index."""
     from autograder.course import paths
@@ -51,7 +52,7 @@ def install_hint(requirement):
     return f'pip install "{DISTRIBUTION}[{EXTRAS[requirement]}]"'
 
 
-def lacking(*requirements):
+def lacking(*requirements: str) -> dict | None:
     """The message (zh-TW and English) for the first of ``requirements`` this machine
     lacks, or `None` when it has them all (the grader then raises ``NotGraded``)."""
     for requirement in requirements:
@@ -72,7 +73,7 @@ QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "
                     "GLOG_minloglevel": "3", "ABSL_MIN_LOG_LEVEL": "3"}
 
 
-def quiet_tensorflow():
+def quiet_tensorflow() -> None:
     """Silence TensorFlow's C++ logging in this process and those it starts (see above)."""
     for key, value in QUIET_TENSORFLOW.items():
         os.environ.setdefault(key, value)

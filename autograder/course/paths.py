@@ -21,13 +21,13 @@ ENV = "AUTOGRADER_COURSE_ROOT"
 REQUIRED = ("solutions", "exercises")
 
 
-def is_course(folder):
+def is_course(folder: str | os.PathLike) -> bool:
     """Whether ``folder`` holds a course (``solutions/`` and ``exercises/``)."""
     folder = Path(folder)
     return all((folder / name).is_dir() for name in REQUIRED)
 
 
-def find_course_root():
+def find_course_root() -> Path:
     """The course folder (see the module docstring); the given one even if it is not a course."""
     given = os.environ.get(ENV)
     if given:

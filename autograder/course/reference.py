@@ -7,12 +7,13 @@ a student module called ``convolution`` can never be confused with them.
 import importlib.util
 import sys
 from functools import cache
+from types import ModuleType
 
 from autograder.course import paths, units
 
 
 @cache
-def load(unit_name):
+def load(unit_name: str) -> ModuleType:
     """The module of ``solutions/<unit_name>.py``.
 
     Parameters

@@ -7,11 +7,14 @@ does). At module level a region holds answers the student types in
 comment, and anything else in it (helper functions) is dropped.
 """
 
-import ast
 import textwrap
+from collections.abc import Iterable
+from pathlib import Path
 
 from autograder.course import paths, units
-from autograder.course.markers import ANSWER_STUB, BEGIN_SOLUTION, CODE_STUB, END_SOLUTION
+from autograder.course.markers import ANSWER_STUB, CODE_STUB, MarkerError, assigned_names, solution_regions
+
+__all__ = ["HEADER", "MarkerError", "expected_stubs", "make_stub", "solution_regions"]
 
 HEADER = (
     "# 這是你的作業檔：把每個 `raise NotImplementedError()` 換成你的程式，\n"
@@ -22,51 +25,14 @@ HEADER = (
 )
 
 
-class MarkerError(ValueError):
-    """Unbalanced or misplaced solution markers; the message names the line."""
-
-
-def solution_regions(lines):
-    """Yield ``(begin, end)`` line indices of every solution region.
-
-    Parameters
-    ----------
-    lines : list of str
-        Source lines without line endings.
-
-    Raises
-    ------
-    MarkerError
-        A region that is nested, not closed, or closed without being opened.
-    """
-    begin = None
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped == BEGIN_SOLUTION:
-            if begin is not None:
-                raise MarkerError(f"line {i + 1}: {BEGIN_SOLUTION} inside another region")
-            begin = i
-        elif stripped == END_SOLUTION:
-            if begin is None:
-                raise MarkerError(f"line {i + 1}: {END_SOLUTION} without {BEGIN_SOLUTION}")
-            yield begin, i
-            begin = None
-    if begin is not None:
-        raise MarkerError(f"line {begin + 1}: {BEGIN_SOLUTION} is never closed")
-
-
 def _answer_stub(region_source, already=()):
     """``NAME = None  # …`` for each name a module-level region assigns (unless the
     lines just above already say so)."""
-    names = []
-    for node in ast.parse(region_source).body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names += [t.id for t in targets if isinstance(t, ast.Name)]
+    names = assigned_names(region_source)
     return [f"{name} = {ANSWER_STUB}" for name in names if f"{name} = {ANSWER_STUB}" not in already]
 
 
-def make_stub(source):
+def make_stub(source: str) -> str:
     """The stub text for one solution module's source text."""
     lines = source.splitlines()
     out, last = [], 0
@@ -86,7 +52,7 @@ def make_stub(source):
     return text
 
 
-def expected_stubs(unit_names=None):
+def expected_stubs(unit_names: Iterable[str] | None = None) -> dict[Path, str]:
     """``{path: text}`` of every stub file as `autograder build` would write it."""
     result = {}
     for unit in units.UNITS:

@@ -13,8 +13,6 @@ from autograder.sandbox.codec import fn
 
 grade = pytest.mark.grade
 
-GRADS = ("W1", "b1", "W2", "b2")
-
 
 def network(rng, n_in, n_hidden, n_out, n):
     params = {

@@ -11,11 +11,17 @@ with ``rtol = 1e-5`` and, unless given, ``atol = 1e-6 · max|expected|`` (at lea
 ``1e-12``), so float32 arithmetic passes where the maths is stable.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from autograder.course import messages
 from autograder.grading.problems import Mismatch
 from autograder.sandbox.codec import Unsupported
+
+if TYPE_CHECKING:
+    from autograder.grading.student import CallRecord
 
 RTOL = 1e-5
 ATOL_SCALE = 1e-6
@@ -74,7 +80,8 @@ def _image_details(expected, got):
     return {"image": {"expected": expected, "got": small, "shapes": {"got": shape}}}
 
 
-def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
+def close(got: object, expected: object, call: str, *, rtol: float = RTOL, atol: float | None = None,
+          image: bool = False, part: str | None = None) -> None:
     """Check that ``got`` equals ``expected`` within tolerance.
 
     Parameters
@@ -144,7 +151,7 @@ def close(got, expected, call, *, rtol=RTOL, atol=None, image=False, part=None):
     raise Mismatch(message, details=details)
 
 
-def integer(got, expected, call):
+def integer(got: object, expected: int, call: str) -> None:
     """Check an int result: a Python or NumPy integer equal to ``expected`` (not ``4.0``)."""
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
         shown = repr(float(got)) if isinstance(got, (float, np.floating)) else _fmt(got)
@@ -153,7 +160,7 @@ def integer(got, expected, call):
         raise Mismatch(messages.text("wrong_int", call=call, expected=int(expected), got=int(got)))
 
 
-def index_arrays(got, expected, call):
+def index_arrays(got: object, expected: Sequence[np.ndarray], call: str) -> None:
     """Check a list of integer index arrays (``minibatches``) element by element."""
     if not isinstance(got, (list, tuple)):
         raise Mismatch(messages.text("wrong_type", call=call, expected=messages.text("expected_list"), got=_kind(got)))
@@ -172,7 +179,7 @@ def index_arrays(got, expected, call):
                                          max_error=_fmt(float(np.max(np.abs(arr - e))))))
 
 
-def tuple_of(got, length, call):
+def tuple_of(got: object, length: int, call: str) -> tuple | list:
     """Check that ``got`` is a tuple (or list) of ``length`` items and return it."""
     if not isinstance(got, (tuple, list)):
         raise Mismatch(messages.text("wrong_type", call=call, expected=messages.text("expected_tuple"), got=_kind(got)))
@@ -181,7 +188,7 @@ def tuple_of(got, length, call):
     return got
 
 
-def dict_with(got, keys, call):
+def dict_with(got: object, keys: Iterable[str], call: str) -> dict:
     """Check that ``got`` is a dict that has (at least) ``keys`` and return it."""
     if not isinstance(got, dict):
         raise Mismatch(messages.text("wrong_type", call=call, expected=messages.text("expected_dict"), got=_kind(got)))
@@ -191,33 +198,34 @@ def dict_with(got, keys, call):
     return got
 
 
-def dict_close(got, expected, call, **tolerances):
+def dict_close(got: object, expected: dict, call: str, **tolerances: Any) -> None:
     """Check a dict of arrays key by key (``backward``'s gradients)."""
     got = dict_with(got, list(expected), call)
     for key, value in expected.items():
         close(got[key], value, call, part=f"[{key!r}]", **tolerances)
 
 
-def unmodified(record):
+def unmodified(record: "CallRecord") -> None:
     """The call left its inputs as they were."""
     if record.mutated:
         raise Mismatch(messages.text("mutated", call=record.description, names=", ".join(record.mutated)))
 
 
-def no_warning(record, category="RuntimeWarning"):
+def no_warning(record: "CallRecord", category: str = "RuntimeWarning") -> None:
     """The call raised no warning of ``category`` (overflow in ``exp``, say)."""
     hits = [w for w in record.warnings if w.startswith(category)]
     if hits:
         raise Mismatch(messages.text("warned", call=record.description, warnings="; ".join(hits[:2])))
 
 
-def dtype(got, name, call):
+def dtype(got: object, name: str, call: str) -> None:
     """An array of dtype ``name`` (``"float32"``) — asked for where the contract names one."""
     if not isinstance(got, np.ndarray) or got.dtype != np.dtype(name):
         raise Mismatch(messages.text("wrong_dtype", call=call, expected=name, got=_kind(got)))
 
 
-def same(got, expected, *, rtol=RTOL, atol=None, integer=False):
+def same(got: object, expected: object, *, rtol: float = RTOL, atol: float | None = None,
+         integer: bool = False) -> bool:
     """Whether ``got`` equals ``expected`` as the checks above would judge it: numbers
     and arrays within tolerance (`close`), ints exactly and as ints (`integer`), lists,
     tuples and dicts element by element. Used to tell whether a misconception
@@ -257,7 +265,7 @@ def _array_text(value):
     return "[" + ", ".join(_array_text(v) for v in value) + "]"
 
 
-def array_text(value):
+def array_text(value: object) -> str:
     """``value`` printed faithfully for a message (every element ``{:.6g}``, aligned)."""
     value = np.asarray(value)
     if value.dtype.kind not in "biuf":
@@ -267,7 +275,7 @@ def array_text(value):
                            max_line_width=100)
 
 
-def describe_value(value, depth=0):
+def describe_value(value: object, depth: int = 0) -> str:
     """A compact, faithful rendering of an argument: small arrays in full, others by
     dtype and shape; numbers as ``{:.6g}``."""
     from autograder.sandbox.codec import Ref

@@ -12,6 +12,7 @@ timeout=None)``; its unit is its module's name without ``test_``.
 
 import hashlib
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pytest
@@ -20,13 +21,17 @@ from autograder.course import machine, messages
 from autograder.course import units as course_units
 from autograder.grading.problems import ItemProblem, NotGraded
 from autograder.grading.result import ItemResult, Result
+from autograder.grading.student import StudentSession
+from autograder.intake.loader import LoadedSubmission
 
 CONTROLLER = pytest.StashKey()
 
 
 @dataclass(frozen=True)
 class ItemMeta:
-    """What the result of a collected grader item needs: its id, unit, exercise, points."""
+    """What the result of a collected grader item needs: its id, unit, exercise, points;
+    and what the grading machine must have for it (``needs``: the ``needs`` marker's
+    requirements, such as ``("tensorflow",)``)."""
 
     id: str
     unit: str
@@ -36,10 +41,11 @@ class ItemMeta:
     timeout: object
     seed: int
     needs_module: bool = True
+    needs: tuple = ()
 
 
-def item_meta(item):
-    """The `ItemMeta` of a collected grader test (from its ``grade`` marker)."""
+def item_meta(item: pytest.Item) -> ItemMeta:
+    """The `ItemMeta` of a collected grader test (from its ``grade`` and ``needs`` markers)."""
     marker = item.get_closest_marker("grade")
     if marker is None:
         raise pytest.UsageError(f"{item.nodeid}: a grader test needs @pytest.mark.grade(exercise, points)")
@@ -51,12 +57,14 @@ def item_meta(item):
     name = item.name.removeprefix("test_")
     item_id = f"{unit}.{name}"
     seed = int.from_bytes(hashlib.sha256(item_id.encode()).digest()[:4], "big")
+    needs_marker = item.get_closest_marker("needs")
+    needs = tuple(needs_marker.args) if needs_marker is not None else ()
     return ItemMeta(item_id, unit, exercise, float(points),
                     "public" if marker.kwargs.get("public") else "hidden", marker.kwargs.get("timeout"), seed,
-                    marker.kwargs.get("needs_module", True))
+                    marker.kwargs.get("needs_module", True), needs)
 
 
-def problem_result(meta, problem):
+def problem_result(meta: ItemMeta, problem: ItemProblem) -> ItemResult:
     """The item's result when ``problem`` (an `ItemProblem`) stopped it."""
     if problem.status == "not_graded":  # the machine's lack: counts in neither score nor maximum
         return ItemResult(meta.id, meta.unit, meta.exercise, 0.0, 0.0, problem.status, meta.visibility,
@@ -83,7 +91,9 @@ class Controller:
         Grade only the items of these exercises.
     """
 
-    def __init__(self, jobs, on_result, units=None, exercises=None):
+    def __init__(self, jobs: Iterable[tuple[LoadedSubmission, Callable[[LoadedSubmission], StudentSession]]],
+                 on_result: Callable[[Result], object], units: Iterable[str] | None = None,
+                 exercises: Iterable[str] | None = None):
         self.jobs = jobs
         self.on_result = on_result
         self.units = set(units) if units else None
@@ -92,7 +102,7 @@ class Controller:
         self.metas = {}
         self.session = None
         self.current = None
-        self.faults = []
+        self._faults = []  # the current submission's grader faults (tracebacks), for its Result
         self.collect_errors = []
 
     # ------------------------------------------------------------------ pytest hooks
@@ -132,8 +142,7 @@ class Controller:
         # Stop before any fixture when the unit's file is missing or does not import:
         # the CNN graders' TensorFlow fixtures are never set up for nothing.
         meta = self.metas[item.nodeid]
-        marker = item.get_closest_marker("needs")
-        lacks = machine.lacking(*marker.args) if marker is not None else None
+        lacks = machine.lacking(*meta.needs) if meta.needs else None
         if lacks is not None:
             raise NotGraded(lacks)
         if meta.needs_module:
@@ -165,22 +174,27 @@ class Controller:
 
     def _fault(self, meta, item, excinfo):
         detail = f"{meta.id}: {excinfo.typename}: {excinfo.value}"
-        self.faults.append(f"{item.nodeid}\n{''.join(traceback.format_exception(excinfo.value))}")
+        self._faults.append(f"{item.nodeid}\n{''.join(traceback.format_exception(excinfo.value))}")
         return ItemResult(meta.id, meta.unit, meta.exercise, 0.0, meta.points, "error", meta.visibility,
                           messages.text("grader_fault", detail=detail[:300]))
 
     # ------------------------------------------------------------------ grading
-    def unreadable(self, submission):
+    def unreadable(self, submission: LoadedSubmission) -> Result:
         """Every item as an error saying why the submission could not be read."""
         message = submission.problem
         items = [ItemResult(m.id, m.unit, m.exercise, 0.0, m.points, "error", m.visibility, message)
                  for m in (self.metas[i.nodeid] for i in self.items)]
         return Result(submission.name, items, gradable=False)
 
-    def grade(self, submission, make_session):
+    def grade(self, submission: LoadedSubmission,
+              make_session: Callable[[LoadedSubmission], StudentSession]) -> Result:
+        """The `Result` of ``submission``: each collected item run against it; a grader
+        that raises makes its item an ``error`` and its traceback one of the result's
+        ``grader_faults``."""
         if submission.problem is not None:
             return self.unreadable(submission)
         self.session = make_session(submission)
+        self._faults = []
         results = []
         try:
             for i, item in enumerate(self.items):
@@ -199,7 +213,7 @@ class Controller:
         finally:
             self.session.close()
             self.session = None
-        return Result(submission.name, results)
+        return Result(submission.name, results, grader_faults=self._faults)
 
 
 class _NoReport(Exception):

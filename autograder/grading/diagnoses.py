@@ -16,6 +16,7 @@ within the comparison's tolerance while the reference does not.
 import copy
 import types
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -55,7 +56,7 @@ class Misconception:
     items: tuple = ()
 
     @property
-    def exercise(self):
+    def exercise(self) -> str:
         return self.id.rsplit(".", 1)[0]
 
 
@@ -68,7 +69,7 @@ def _register(mis):
     CATALOG[mis.id] = mis
 
 
-def error(unit, id, also=()):
+def error(unit: str, id: str, also: Iterable[str] = ()) -> Callable[[Callable], Callable]:
     """Decorator: ``patch`` functions of NumPy misconceptions."""
     def register(patch):
         _register(Misconception(id, unit, tuple(also), patch=patch))
@@ -76,7 +77,7 @@ def error(unit, id, also=()):
     return register
 
 
-def configuration(id, items):
+def configuration(id: str, items: Iterable[str]) -> Callable[[Callable], Callable]:
     """Decorator: ``shows`` tests of the CNN unit's model misconceptions."""
     def register(shows):
         _register(Misconception(id, "cifar10_cnn", patch=None, shows=shows, items=tuple(items)))
@@ -84,7 +85,8 @@ def configuration(id, items):
     return register
 
 
-def message(mis_id):
+def message(mis_id: str) -> dict:
+    """``{"id", "zh-TW", "en"}``: what the result says of the misconception ``mis_id``."""
     """The student's text of ``mis_id``: ``{"id", "zh-TW", "en"}``."""
     return {"id": mis_id, **messages.text(f"diagnosis.{mis_id}")}
 
@@ -527,7 +529,7 @@ def _copy(value):
         return value
 
 
-def kept_inputs(args, kwargs):
+def kept_inputs(args: tuple, kwargs: dict) -> tuple[tuple, dict] | None:
     """Copies of a call's inputs for replaying, or `None` when they are too large."""
     if _nbytes(args) + _nbytes(kwargs) > MAX_REPLAY_BYTES:
         return None
@@ -565,7 +567,7 @@ ANSWERS = {
 }
 
 
-def observe(module, call):
+def observe(module: types.ModuleType, call: Call) -> Observation | None:
     """What ``module`` does with ``call``'s inputs, or `None` when it raises."""
     if call.args is None:
         return None  # inputs not kept (too large)
@@ -609,7 +611,7 @@ def part_of(value, path):
     return value
 
 
-def reproduces(observation, call):
+def reproduces(observation: Observation | None, call: Call) -> bool:
     """``observation`` matches what the student's call returned (and the side
     conditions the item checked on it), within the comparison's tolerance."""
     if observation is None:
@@ -626,7 +628,7 @@ def reproduces(observation, call):
 
 
 @cache
-def variant(mis_id):
+def variant(mis_id: str) -> types.ModuleType:
     """A private copy of the reference module with the misconception ``mis_id`` in it."""
     mis = CATALOG[mis_id]
     ref = reference.load(mis.unit)
@@ -642,12 +644,12 @@ def variant(mis_id):
     return module
 
 
-def candidates(exercise):
+def candidates(exercise: str) -> list[Misconception]:
     """The misconceptions that may explain a failed item of ``exercise``, catalog order."""
     return [m for m in CATALOG.values() if m.patch is not None and (m.exercise == exercise or exercise in m.also)]
 
 
-def diagnose(exercise, unit, calls):
+def diagnose(exercise: str, unit: str, calls: list[Call]) -> str | None:
     """The catalog id that explains a failed item, or `None`.
 
     Parameters
@@ -670,7 +672,7 @@ def diagnose(exercise, unit, calls):
     return found[0] if len(found) == 1 else None
 
 
-def diagnose_model(item_id, model):
+def diagnose_model(item_id: str, model: object) -> str | None:
     """The CNN unit's model misconception that explains the failed item ``item_id``."""
     found = []
     for mis in CATALOG.values():
@@ -684,7 +686,7 @@ def diagnose_model(item_id, model):
 
 
 # ============================================================================ coverage of the catalog
-def coverage(mutants, results):
+def coverage(mutants: list, results: dict) -> list[dict]:
     """Per catalog id, the mutant that exercises it and whether the grader named it.
 
     Parameters
@@ -720,7 +722,7 @@ def coverage(mutants, results):
     return rows
 
 
-def coverage_markdown(rows):
+def coverage_markdown(rows: list[dict]) -> str:
     """`coverage` as a Markdown table."""
     out = ["| misconception | mutant (`autograder.authoring.samples`) | its items failed | named on | named elsewhere "
            "| other items failed |",

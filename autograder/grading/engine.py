@@ -8,13 +8,17 @@ the one-submission convenience for ``autograder grade``.
 import contextlib
 import os
 import tempfile
+from typing import Callable, Iterable
 
 import pytest
 
 from autograder.course import paths
-from autograder.grading.controller import Controller
+from autograder.course import units as course_units
+from autograder.grading.controller import Controller, ItemMeta
+from autograder.grading.result import Result
 from autograder.host.runner import InProcessSandbox, Limits, Sandbox
 from autograder.grading.student import StudentSession
+from autograder.intake.loader import LoadedSubmission
 
 GRADERS_INI = paths.GRADERS / "graders.ini"
 
@@ -47,14 +51,21 @@ def _own_plugins_only():
                 os.environ[key] = value
 
 
-def run_pytest(args, plugins):
+def run_pytest(args: list[str], plugins: list) -> int | pytest.ExitCode:
     """``pytest.main(args, plugins=plugins)`` with only our own plugins loaded."""
     with _own_plugins_only():
         return pytest.main(args, plugins=plugins)
 
 
 class GraderFault(RuntimeError):
-    """The graders themselves failed (collection error or an exception in a grader)."""
+    """The graders could not run at all (a collection error, pytest stopped): no result
+    can be given.
+
+    A grader that raises while grading one submission is not this: its items are
+    ``error`` items of that submission's result, and the fault's traceback travels with
+    the result, in `autograder.grading.result.Result.grader_faults` (an internal error,
+    never the student's).
+    """
 
 
 class Engine:
@@ -75,23 +86,27 @@ class Engine:
         kernel by ``grade()``); only with ``isolation="none"``.
     """
 
-    def __init__(self, units=None, isolation="auto", limits=None, workdir=None, exercises=None, modules=None):
+    def __init__(self, units: Iterable[str] | None = None, isolation: str = "auto", limits: Limits | None = None,
+                 workdir: str | os.PathLike | None = None, exercises: Iterable[str] | None = None,
+                 modules: dict | None = None):
         self.units = list(units) if units else None
         self.exercises = list(exercises) if exercises else None
         self.modules = modules
         self.isolation = isolation
         self.limits = limits or Limits()
         self.workdir = workdir
-        self.faults = []
+        self.isolation_used: str | None = None  # what the last run's children ran under
 
-    def run(self, submissions, on_result):
+    def run(self, submissions: Iterable[LoadedSubmission], on_result: Callable[[Result], object]) -> None:
         """Grade each submission of the iterable ``submissions``; call ``on_result(result)``.
+
+        A grader that raises on a submission makes its items ``error`` items of that
+        result, and the result's ``grader_faults`` say what happened.
 
         Raises
         ------
         GraderFault
-            The graders could not be collected, or a grader raised an unexpected error
-            (the affected items are still reported, as ``error`` items).
+            The graders could not be collected or run.
         """
         with tempfile.TemporaryDirectory(prefix="autograder-", dir=self.workdir) as tmp:
             if self.isolation == "none":
@@ -99,7 +114,7 @@ class Engine:
             else:
                 sandbox = Sandbox(tmp, mode=self.isolation, processes=self.limits.processes)
             # What the children actually run under (Gradescope's results.json states it).
-            plan = getattr(sandbox, "plan", None)
+            plan = getattr(sandbox, "plan", None)  # InProcessSandbox has none
             self.isolation_used = plan.describe() if plan is not None else "none: student code ran in this process"
             try:
                 def jobs():
@@ -110,11 +125,8 @@ class Engine:
                 code = run_pytest(self._pytest_args(self._grader_files()), [controller])
             finally:
                 sandbox.close()
-        self.faults = controller.faults
         if controller.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise GraderFault(f"the graders did not run (pytest exit code {code}): {controller.collect_errors}")
-        if controller.faults:
-            raise GraderFault("a grader failed:\n" + "\n".join(controller.faults))
 
     def _session(self, sandbox, submission):
         sandbox.stage(submission.files)
@@ -167,7 +179,7 @@ class _Collector:
         config.addinivalue_line("markers", "needs(*requirements)")
 
 
-def collect_items():
+def collect_items() -> list[ItemMeta]:
     """The `autograder.grading.controller.ItemMeta` of every grader item, without running any."""
     collector = _Collector()
     args = Engine._pytest_args() + ["--collect-only"]
@@ -177,15 +189,40 @@ def collect_items():
     return collector.metas
 
 
-def grade(submission, **engine_options):
-    """Grade one `autograder.intake.loader.LoadedSubmission` and return its `Result`."""
+def unit_points(items: Iterable[ItemMeta] | None = None) -> dict[str, float]:
+    """``{unit: points}``: what the graders' items of each unit are worth (`collect_items`
+    by default), in course order."""
+    items = collect_items() if items is None else items
+    totals = {u.name: 0.0 for u in course_units.UNITS}
+    for meta in items:
+        totals[meta.unit] = totals.get(meta.unit, 0.0) + meta.points
+    return {unit: total for unit, total in totals.items() if total}
+
+
+def numpy_only_exercises(unit: str, items: Iterable[ItemMeta] | None = None) -> tuple[str, ...]:
+    """The exercises of ``unit`` graded with NumPy alone, in lesson order: those none of
+    whose items needs TensorFlow (``@pytest.mark.needs("tensorflow")``).
+
+    This is where a TensorFlow unit's NumPy-only exercises are declared: by their items,
+    which are graded on a machine without TensorFlow. (For a NumPy unit, all of them.)
+    """
+    items = collect_items() if items is None else items
+    graded = [m for m in items if m.unit == unit]
+    keras = {m.exercise for m in graded if "tensorflow" in m.needs}
+    return tuple(e for e in course_units.get(unit).exercises if e not in keras and any(m.exercise == e for m in graded))
+
+
+def grade(submission: LoadedSubmission, **engine_options) -> Result:
+    """Grade one `autograder.intake.loader.LoadedSubmission` and return its `Result`
+    (its ``isolation`` says what the student's code ran under).
+
+    Raises
+    ------
+    GraderFault
+        The graders could not run (see `Engine.run`).
+    """
     results = []
     engine = Engine(**engine_options)
-    try:
-        engine.run([submission], results.append)
-    except GraderFault:
-        if not results:
-            raise
-        results[0].grader_faults = engine.faults
-    results[0].isolation = getattr(engine, "isolation_used", None)
+    engine.run([submission], results.append)
+    results[0].isolation = engine.isolation_used
     return results[0]

@@ -14,8 +14,12 @@ full-size copy is made), and the PNG records the size it was taken from
 
 import io
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from autograder.grading.result import Result
 
 __all__ = ["TARGET_SIZE", "MAX_SIDE", "MAX_PNG_BYTES", "preview", "to_png", "source_shape", "pair", "collect"]
 
@@ -25,7 +29,7 @@ MAX_PNG_BYTES = 256 * 1024  # a MAX_SIDE² grey PNG of pure noise is about 66 KB
 _SHAPE_KEY = "autograder-source-shape"
 
 
-def preview(array, max_side=MAX_SIDE):
+def preview(array: object, max_side: int = MAX_SIDE) -> tuple[np.ndarray, tuple[int, ...]]:
     """A 2-D array cut down to at most ``max_side`` per side, and the shape it had.
 
     Parameters
@@ -46,7 +50,7 @@ def preview(array, max_side=MAX_SIDE):
     return np.array(a[::step, ::step], dtype=np.float64), tuple(int(n) for n in a.shape)
 
 
-def to_png(array, low, high, shape=None):
+def to_png(array: np.ndarray, low: float, high: float, shape: tuple[int, ...] | None = None) -> bytes:
     """A 2-D array as PNG bytes, mapping ``[low, high]`` to black…white.
 
     Parameters
@@ -81,7 +85,7 @@ def to_png(array, low, high, shape=None):
     return buffer.getvalue()
 
 
-def source_shape(png):
+def source_shape(png: bytes) -> tuple[int, int] | None:
     """``(H, W)`` of the array a `to_png` picture was downsampled from, or ``None`` when
     it shows the whole array (or is not such a PNG)."""
     from PIL import Image
@@ -98,7 +102,7 @@ def source_shape(png):
     return h, w
 
 
-def pair(details):
+def pair(details: dict | None) -> dict[str, bytes] | None:
     """``{"expected": png, "got": png}`` from an item's ``details["image"]``, or ``None``.
 
     ``details["image"]`` holds ``expected`` and ``got`` (2-D arrays, ``got`` maybe a
@@ -124,7 +128,7 @@ def pair(details):
     return {k: v for k, v in out.items() if len(v) <= MAX_PNG_BYTES} or None
 
 
-def collect(result):
+def collect(result: "Result") -> dict[str, dict[str, bytes]]:
     """``{item_id: {"expected": png, "got": png}}`` for the items of ``result`` whose
     details hold images (`pair`); items without pictures are left out."""
     out = {}

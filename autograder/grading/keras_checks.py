@@ -10,11 +10,16 @@ import functools
 import json
 import os
 import tempfile
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from autograder.course import messages
 from autograder.grading.problems import Mismatch, StudentError
+
+if TYPE_CHECKING:
+    from keras import Layer, Model
 
 AUG_TRANSFORMS = ("RandomRotation", "RandomTranslation", "RandomZoom")
 ACCURACY_NAMES = ("accuracy", "acc", "categorical_accuracy")
@@ -23,7 +28,7 @@ MAX_TRAIN_PARAMS = 5_000_000
 
 
 @functools.cache
-def keras():
+def keras() -> ModuleType:
     """Keras, imported on first use and set up for reproducible CPU training."""
     from autograder.course import machine
 
@@ -50,7 +55,7 @@ def _refusal(exc, what):
     return StudentError(messages.text("model_unreadable", what=what, detail=f"{type(exc).__name__}: {text[:200]}"))
 
 
-def rebuild(data, call):
+def rebuild(data: object, call: str) -> "Model":
     """The model described by a ``keras_model`` driver's reply, rebuilt in safe mode.
 
     Raises
@@ -71,7 +76,7 @@ def rebuild(data, call):
         raise _refusal(exc, call) from None
 
 
-def load_model_file(data, call):
+def load_model_file(data: bytes, call: str) -> "Model":
     """A submitted ``.keras`` file (bytes) loaded in safe mode, uncompiled."""
     k = keras()
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,12 +89,12 @@ def load_model_file(data, call):
             raise _refusal(exc, call) from None
 
 
-def is_application(layer):
+def is_application(layer: "Layer") -> bool:
     """A ``keras.applications`` base model (kept whole when counting layers)."""
     return type(layer).__name__ in ("Functional", "Model") and layer.name.startswith("mobilenetv2")
 
 
-def flat_layers(model):
+def flat_layers(model: "Model") -> list["Layer"]:
     """Every layer of ``model``, nested Sequential/Functional models opened up (an
     application base such as MobileNetV2 counts as one layer)."""
     out = []
@@ -101,18 +106,19 @@ def flat_layers(model):
     return out
 
 
-def count(model, class_name):
+def count(model: "Model", class_name: str) -> int:
+    """How many layers of ``class_name`` ``model`` has (`flat_layers`)."""
     return sum(type(layer).__name__ == class_name for layer in flat_layers(model))
 
 
-def need(model, class_name, at_least, call):
+def need(model: "Model", class_name: str, at_least: int, call: str) -> None:
     """At least ``at_least`` layers of ``class_name``."""
     found = count(model, class_name)
     if found < at_least:
         raise Mismatch(messages.text("model_needs_layer", call=call, layer=class_name, need=at_least, found=found))
 
 
-def check_softmax_output(model, num_classes, call):
+def check_softmax_output(model: "Model", num_classes: int, call: str) -> None:
     """Output ``(None, num_classes)`` from ``Dense(num_classes, activation="softmax")``
     (or a ``Dense(num_classes)`` followed by a softmax layer)."""
     shape = tuple(model.output_shape)
@@ -129,7 +135,7 @@ def check_softmax_output(model, num_classes, call):
     raise Mismatch(messages.text("model_softmax", call=call, n=num_classes, got=name))
 
 
-def check_compiled(data, call):
+def check_compiled(data: object, call: str) -> dict:
     """Compiled with an optimizer, categorical (not sparse) cross-entropy and accuracy.
 
     Returns the compile configuration (a dict).
@@ -183,14 +189,15 @@ def _is_accuracy(metric):
     return False
 
 
-def compile_like(model, config):
+def compile_like(model: "Model", config: dict) -> "Model":
     """Compile ``model`` as the student did (safe-mode deserialisation)."""
     with _safe_mode():
         model.compile_from_config(config)
     return model
 
 
-def train_and_evaluate(model_data, data, *, epochs, batch_size, seed, call):
+def train_and_evaluate(model_data: dict, data: tuple, *, epochs: int, batch_size: int, seed: int,
+                       call: str) -> dict:
     """Rebuild the student's model, train it here on ``data`` (seeded), evaluate it.
 
     Parameters
@@ -236,7 +243,7 @@ def _StopWhenLearned(k, accuracy=0.98, min_epochs=2):
     return StopWhenLearned()
 
 
-def accuracy_of(model, x_uint8, y):
+def accuracy_of(model: "Model", x_uint8: np.ndarray, y: np.ndarray) -> float:
     """Test accuracy of ``model`` on uint8 images: on ``x / 255`` (as `preprocess` makes
     them) and, for a model that rescales by itself, on raw pixels; the better counts."""
     labels = np.asarray(y).reshape(-1)

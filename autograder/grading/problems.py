@@ -75,6 +75,3 @@ class NotGraded(ItemProblem):
     """
 
     status = "not_graded"
-
-
-NotGradable = NotGraded

@@ -39,7 +39,7 @@ class ItemResult:
     visibility: str
     message: dict
     details: dict = field(default_factory=dict, repr=False, compare=False)
-    diagnosis: dict = None  # the misconception the item's failure shows (`autograder.grading.diagnoses`)
+    diagnosis: dict | None = None  # the misconception the item's failure shows (`autograder.grading.diagnoses`)
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -47,32 +47,40 @@ class ItemResult:
         if self.visibility not in VISIBILITIES:
             raise ValueError(f"unknown visibility {self.visibility!r}")
 
-    def to_json(self):
+    def to_json(self) -> dict:
         return {k: getattr(self, k) for k in ITEM_KEYS}
 
     @classmethod
-    def from_json(cls, data):
+    def from_json(cls, data: dict) -> "ItemResult":
         return cls(**{k: data[k] for k in ITEM_KEYS if k != "diagnosis"}, diagnosis=data.get("diagnosis"))
 
 
 @dataclass
 class Result:
-    """The result of one submission (see the module docstring)."""
+    """The result of one submission (see the module docstring).
+
+    Two attributes are not part of the contract's JSON: ``grader_faults``, the
+    tracebacks of graders that raised while grading this submission (their items are
+    ``error`` items: an internal error, never the student's), and ``isolation``, what the
+    student's code ran under (set by `autograder.grading.engine.grade`).
+    """
 
     submission: str
     items: list
     gradable: bool = True
+    grader_faults: list = field(default_factory=list, repr=False, compare=False)
+    isolation: str | None = field(default=None, repr=False, compare=False)
 
     @property
-    def score(self):
+    def score(self) -> float:
         return round(sum(i.score for i in self.items), 6)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return round(sum(i.max_score for i in self.items), 6)
 
     @property
-    def units(self):
+    def units(self) -> dict[str, dict[str, float]]:
         out = {}
         for item in self.items:
             unit = out.setdefault(item.unit, {"score": 0.0, "max_score": 0.0})
@@ -81,11 +89,11 @@ class Result:
         return out
 
     @property
-    def not_graded(self):
+    def not_graded(self) -> list[ItemResult]:
         """The items the grading machine could not grade (status ``not_graded``)."""
         return [i for i in self.items if i.status == "not_graded"]
 
-    def to_json(self):
+    def to_json(self) -> dict:
         return {
             "submission": self.submission,
             "score": self.score,
@@ -96,5 +104,5 @@ class Result:
         }
 
     @classmethod
-    def from_json(cls, data):
+    def from_json(cls, data: dict) -> "Result":
         return cls(data["submission"], [ItemResult.from_json(i) for i in data["items"]], data.get("gradable", True))

@@ -10,12 +10,15 @@ forwarded to the child and come back as data; every failure becomes an
 
 import inspect
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from types import ModuleType
 
 from autograder.course import messages, units
 from autograder.grading.compare import describe_value
 from autograder.grading.problems import ItemProblem, Missing, NotGraded, NotImplementedByStudent, StudentError, StudentTimeout
-from autograder.host.runner import ChildDied, ChildProtocolError, ChildTimeout, SandboxFault
+from autograder.host.runner import (ChildDied, ChildProtocolError, ChildTimeout, InProcessSandbox, Limits, Sandbox,
+                                    SandboxFault)
 
 MAX_PRINTED = 600
 
@@ -35,7 +38,7 @@ class CallRecord:
         Warnings raised during the call (``"RuntimeWarning: overflow …"``).
     """
 
-    def __init__(self, description):
+    def __init__(self, description: str):
         self.description = description
         self.value = None
         self.mutated = []
@@ -57,7 +60,7 @@ def _parameter_names(reference, name, args, kwargs):
     return names
 
 
-def describe_call(name, args, kwargs, reference=None):
+def describe_call(name: str, args: tuple | list, kwargs: dict, reference: ModuleType | None = None) -> str:
     """``name(p1=…, p2=…)`` with the parameter names of the reference function."""
     names = _parameter_names(reference, name, args, kwargs)
     parts = [f"{names[('args', i)]}={describe_value(a)}" for i, a in enumerate(args)]
@@ -77,7 +80,7 @@ def _mutated_names(paths, names):
     return out
 
 
-def unit_limits(unit, base):
+def unit_limits(unit: str, base: Limits) -> Limits:
     """The limits for calls into ``unit``: the CNN unit gets TensorFlow's time and memory."""
     if unit in units.BY_NAME and units.get(unit).needs_tensorflow:
         return replace(base, wall=max(base.wall, 120.0), cpu=max(base.cpu, 240.0),
@@ -111,7 +114,8 @@ class StudentSession:
         (the trained model file).
     """
 
-    def __init__(self, sandbox, units, limits, files=None):
+    def __init__(self, sandbox: Sandbox | InProcessSandbox, units: dict, limits: Limits,
+                 files: dict | None = None):
         self.sandbox = sandbox
         self.units = units
         self.files = files or {}
@@ -146,14 +150,14 @@ class StudentSession:
         self.child = None
         self.loaded = set()
 
-    def close(self):
+    def close(self) -> None:
         self._drop_child()
         try:
             self.sandbox.cleanup()
         except SandboxFault:
             pass
 
-    def take_printed(self):
+    def take_printed(self) -> str:
         """What the student's code printed since the last call of this method."""
         text = "".join(self.printed).strip()
         self.printed = []
@@ -162,7 +166,7 @@ class StudentSession:
         return text
 
     # ------------------------------------------------------------------ loading
-    def ensure(self, unit):
+    def ensure(self, unit: str) -> None:
         """Import ``unit`` in the child, or raise the problem that stops it."""
         if unit in self.import_failures:
             raise self.import_failures[unit]
@@ -205,7 +209,8 @@ class StudentSession:
         raise problem
 
     # ------------------------------------------------------------------ requests
-    def request(self, unit, req, record, timeout=None, cpu=None):
+    def request(self, unit: str, req: dict, record: CallRecord, timeout: float | None = None,
+                cpu: float | None = None) -> dict:
         """Send ``req`` about ``unit`` and fill ``record``; raise the item's problem if any."""
         self.ensure(unit)
         limits = unit_limits(unit, self.base_limits)
@@ -288,7 +293,9 @@ class RemoteModule:
         Wall-clock seconds per call for this item (the session's default otherwise).
     """
 
-    def __init__(self, session, unit, reference=None, timeout=None):
+    def __init__(self, session: StudentSession, unit: str,
+                 reference: ModuleType | Callable[[], ModuleType] | None = None,
+                 timeout: float | None = None):
         self._session = session
         self._unit = unit
         self._reference_source = reference
@@ -308,7 +315,7 @@ class RemoteModule:
         self.last = record
         return record
 
-    def call(self, name, *args, **kwargs):
+    def call(self, name: str, *args: object, **kwargs: object) -> CallRecord:
         """Call the student's ``name`` and return its `CallRecord`."""
         record = self._record(describe_call(name, args, kwargs, self._reference))
         reply = self._session.request(self._unit, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs},
@@ -317,7 +324,7 @@ class RemoteModule:
         record.mutated = _mutated_names(reply.get("mutated") or [], names)
         return record
 
-    def driver(self, name, *args, description=None, **kwargs):
+    def driver(self, name: str, *args: object, description: str | None = None, **kwargs: object) -> object:
         """Run the driver ``name`` of `autograder.sandbox.trusted` on the student's module."""
         record = self._record(description or describe_call(name, args, kwargs))
         reply = self._session.request(self._unit, {"op": "driver", "name": name, "args": list(args), "kwargs": kwargs},
@@ -325,7 +332,7 @@ class RemoteModule:
         record.mutated = _mutated_names(reply.get("mutated") or [], _parameter_names(None, name, args, kwargs))
         return record.value
 
-    def memo(self, key, compute):
+    def memo(self, key: object, compute: Callable[[], object]) -> object:
         """``compute()`` once per submission (its problem too, if it raises one)."""
         memo = self._session.memo
         if key not in memo:
@@ -339,11 +346,11 @@ class RemoteModule:
         return value
 
     @property
-    def files(self):
+    def files(self) -> dict[str, bytes]:
         """The submission's files, ``{name: bytes}``."""
         return self._session.files
 
-    def answer(self, name):
+    def answer(self, name: str) -> object:
         """The value of the module constant ``name``; `None` counts as not filled in."""
         record = self._record(name)
         self._session.request(self._unit, {"op": "get", "name": name}, record, timeout=self._timeout)

@@ -12,8 +12,10 @@ A notebook's answer cells become the unit's module (`autograder.intake.notebook`
 
 import hashlib
 import io
+import os
 import stat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -51,12 +53,11 @@ class LoadedSubmission:
     name: str
     files: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
-    problem: dict = None
+    problem: dict | None = None
     content_hash: str = ""
-    source: str = ""
     raw: dict = field(default_factory=dict, repr=False)  # the files as found, until `finish`
 
-    def finish(self):
+    def finish(self) -> "LoadedSubmission":
         """Compute ``content_hash`` over the course files as handed in (a notebook's
         own bytes, not the module made from it) and drop the raw copies."""
         digest = hashlib.sha256()
@@ -203,7 +204,7 @@ def _detail(exc):
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def load(path, name=None):
+def load(path: str | os.PathLike, name: str | None = None) -> LoadedSubmission:
     """Read the submission at ``path`` (a folder, a ``.zip``, a ``.py`` or an ``.ipynb``).
 
     Never raises for a bad submission: the problem is recorded in the result — for the
@@ -220,7 +221,7 @@ def load(path, name=None):
 
     path = Path(path)
     name = name or (path.stem if path.suffix in (".zip", ".py", ".ipynb") else path.name)
-    submission = LoadedSubmission(name=name, source=str(path))
+    submission = LoadedSubmission(name=name)
     collector = _Collector()
     try:
         if path.is_dir():
@@ -266,7 +267,7 @@ def load(path, name=None):
     return submission.finish()
 
 
-def from_files(name, files):
+def from_files(name: str, files: Mapping[str, bytes | str]) -> LoadedSubmission:
     """A submission made in memory from ``{file name: bytes or str}`` (tests, demos)."""
     submission = LoadedSubmission(name=name)
     for filename, data in files.items():
@@ -280,7 +281,7 @@ def from_files(name, files):
     return submission.finish()
 
 
-def zip_bytes(files):
+def zip_bytes(files: Mapping[str, bytes | str]) -> bytes:
     """``{name: bytes}`` as a zip archive in memory (for tests and the Gradescope bundle)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -66,9 +66,6 @@ MARKDOWN_MARK = {"green": "✅", "red": "❌", "magenta": "⏱️", "yellow": "�
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 _MAX_NAME_BYTES = 120  # leaves room for "-expected.png" / ".html" under the usual 255-byte limit
-# Read by autograder.batch.nbgrader_gradebook; their homes are course.messages and course.files.
-_other = messages.other
-
 collect_images = report_images.collect  # the one renderer of pictures, also used by `batch`
 
 

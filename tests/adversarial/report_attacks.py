@@ -8,7 +8,6 @@ the batch's files (``gradebook.csv``, ``nbgrader_grades.csv``, ``feedback/``,
 """
 
 import csv
-import io
 import json
 import sqlite3
 import struct
