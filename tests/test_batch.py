@@ -78,6 +78,36 @@ def test_identical_submissions_are_graded_once(tmp_path):
     assert [s for s, _h, r in rows if r.score == full] == ["twin_a", "twin_b"]
 
 
+class _Capturing:
+    """An executor that grades nothing and keeps what the driver hands it."""
+
+    def __init__(self, root):
+        self.root, self.seen = root, []
+
+    def run(self, tasks, on_event):
+        for task in tasks:
+            # What the student's folder now holds changes nothing: the task is the driver's read.
+            (self.root / task.student / "activations.py").write_text("raise SystemExit('changed')\n")
+            self.seen.append((task, task.loaded()))
+        for task, _ in self.seen:
+            on_event(("failed", task.id, "not graded in this test"))
+
+
+def test_the_driver_reads_each_submission_once_and_holds_none_of_them(tmp_path):
+    """Workers get the submission as the driver read and hashed it, from the driver's own
+    copy: nothing of the class is held in the driver's memory while the batch runs."""
+    students = {"ann": samples.solution_files(), "bob": samples.MUTANTS[0].files()}
+    root = samples.write_class(tmp_path / "class", students)
+    executor = _Capturing(root)
+    batch.run_batch(root, tmp_path / "out", executor=executor, progress=False, export=False)
+    assert sorted(task.student for task, _ in executor.seen) == ["ann", "bob"]
+    for task, submission in executor.seen:
+        assert task.submission is None and task.staged is not None
+        assert {k: v for k, v in submission.files.items()} == {k: v.encode() if isinstance(v, str) else v
+                                                               for k, v in students[task.student].items()}
+        assert batch.submission_key(submission.content_hash, None) == task.content_hash
+
+
 def test_gradebook_csv_and_results_jsonl_follow_the_schema(batch_run):
     _report, out = batch_run
     rows = list(csv.DictReader((out / "gradebook.csv").open(encoding="utf-8")))

@@ -16,6 +16,7 @@ Workers need the package installed with its extras (``pip install -e ".[dask]"``
 them: workers need no access to the class folder.
 """
 
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -106,7 +107,8 @@ class DaskExecutor:
         """Grade ``tasks``; call ``on_event`` with each event (see `grade_stream`)."""
         from distributed import as_completed
 
-        tasks = list(tasks)
+        # The submissions travel inside the tasks: Dask's workers may be on other machines.
+        tasks = [dataclasses.replace(t, submission=t.loaded(), staged=None) for t in tasks]
         if not tasks:
             return
         client, cluster = self._client()

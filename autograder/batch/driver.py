@@ -19,9 +19,11 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -119,8 +121,11 @@ def only_units(result: Result, units: Iterable[str] | None) -> Result:
 class Task:
     """One submission to grade, on ``units`` (``None``: every unit the engine grades).
 
-    ``submission`` is the submission as the driver read it (and hashed it into
-    ``content_hash``): the worker grades exactly that, and reads nothing itself.
+    The worker grades the submission exactly as the driver read it (and hashed it into
+    ``content_hash``), and never reads the student's folder itself: the task carries it,
+    either in ``submission`` or, in a batch, as the driver's own copy in the file
+    ``staged`` (so that the driver holds one submission in memory at a time, whatever
+    the class hands in).
     """
 
     id: int
@@ -129,6 +134,23 @@ class Task:
     content_hash: str
     units: tuple | None = None
     submission: loader.LoadedSubmission | None = field(default=None, repr=False, compare=False)
+    staged: str | None = None
+
+    def loaded(self) -> loader.LoadedSubmission:
+        """The submission this task grades."""
+        if self.submission is not None:
+            return self.submission
+        with open(self.staged, "rb") as f:
+            return pickle.load(f)  # written by the driver (`stage_submission`), never by a student
+
+
+def stage_submission(submission: loader.LoadedSubmission, folder: Path, task_id: int) -> str:
+    """Write the driver's copy of ``submission`` for task ``task_id`` into ``folder``
+    (private to the grader); its path, for `Task.staged`."""
+    path = folder / f"{task_id}.pickle"
+    with open(path, "wb") as f:
+        pickle.dump(submission, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return str(path)
 
 
 class Found(NamedTuple):
@@ -231,7 +253,7 @@ def grade_stream(tasks: Iterable[Task], emit: Callable[[tuple], object], engine_
 
     def submissions():
         for task in tasks:
-            submission = task.submission
+            submission = task.loaded()
             if before_each is not None:
                 before_each(submission)
             emit(("started", task.id))
@@ -520,7 +542,9 @@ def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | No
         engine_units = tuple(u.name for u in course_units.UNITS if u.name in wanted) or None
     engine_options = {"units": engine_units, "isolation": isolation}
     executor = executor or LocalExecutor(jobs, engine_options)
-    with Gradebook(out / GRADEBOOK_FILE) as book:
+    with Gradebook(out / GRADEBOOK_FILE) as book, \
+            tempfile.TemporaryDirectory(prefix="autograder-batch-") as staging:
+        staging = Path(staging)
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
         tasks, first_of, reused, duplicates = [], {}, 0, []
         for student, path, _units in students:
@@ -535,7 +559,9 @@ def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | No
             if book.has_result(key, version):
                 reused += 1
                 continue
-            tasks.append(Task(len(tasks), student, path, key, asked[student], submission))
+            tasks.append(Task(len(tasks), student, path, key, asked[student],
+                              staged=stage_submission(submission, staging, len(tasks))))
+            del submission
         bar = Progress(len(tasks), enabled=progress)
         failed, faults, per_submission = [], [], []
         by_id = {t.id: t for t in tasks}
