@@ -101,11 +101,27 @@ def test_the_driver_reads_each_submission_once_and_holds_none_of_them(tmp_path):
     executor = _Capturing(root)
     batch.run_batch(root, tmp_path / "out", executor=executor, progress=False, export=False)
     assert sorted(task.student for task, _ in executor.seen) == ["ann", "bob"]
+    assert not (tmp_path / "out" / batch.STAGING_FOLDER).exists()  # the copies are gone with the batch
     for task, submission in executor.seen:
         assert task.submission is None and task.staged is not None
         assert {k: v for k, v in submission.files.items()} == {k: v.encode() if isinstance(v, str) else v
                                                                for k, v in students[task.student].items()}
         assert batch.submission_key(submission.content_hash, None) == task.content_hash
+
+
+def test_a_staged_copy_that_changed_is_refused(tmp_path):
+    submission = loader.load(samples.write_class(tmp_path / "class", {"ann": samples.solution_files()}) / "ann",
+                             name="ann")
+    staged = batch.stage_submission(submission, tmp_path, 0)
+    task = batch.Task(0, "ann", "ann", submission.content_hash, staged=staged)
+    assert task.loaded().files == submission.files
+    path = tmp_path / "0.json"
+    path.write_bytes(path.read_bytes().replace(b'"name": "ann"', b'"name": "bob"'))
+    with pytest.raises(batch.StagedCopyChanged):
+        task.loaded()
+    events = []
+    batch.grade_stream([task], events.append, {"units": ["activations"], "isolation": "none"})
+    assert events[0][:2] == ("failed", 0) and "could not be read back" in events[0][2]
 
 
 def test_gradebook_csv_and_results_jsonl_follow_the_schema(batch_run):

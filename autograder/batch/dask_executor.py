@@ -107,7 +107,8 @@ class DaskExecutor:
         """Grade ``tasks``; call ``on_event`` with each event (see `grade_stream`)."""
         from distributed import as_completed
 
-        # The submissions travel inside the tasks: Dask's workers may be on other machines.
+        # The submissions travel inside the tasks (Dask's workers may be on other machines):
+        # the driver holds them all until the batch ends.
         tasks = [dataclasses.replace(t, submission=t.loaded(), staged=None) for t in tasks]
         if not tasks:
             return

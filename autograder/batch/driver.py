@@ -15,15 +15,16 @@
    (`autograder.batch.nbgrader_gradebook`).
 """
 
+import base64
 import dataclasses
 import hashlib
+import json
 import multiprocessing
 import os
-import pickle
 import queue
+import shutil
 import signal
 import sys
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from autograder.grading.result import Result
 from autograder.course.units import BY_NAME as UNITS_BY_NAME
 
 GRADEBOOK_FILE = "gradebook.sqlite"
+#: Below the output folder: the driver's copies of the submissions being graded (`stage_submission`).
+STAGING_FOLDER = ".staging"
 #: Folders of the package that only render reports: editing them changes no result.
 REPORT_ONLY = ("reports",)
 #: Files of the package that are engine code or data a grade depends on.
@@ -123,9 +126,7 @@ class Task:
 
     The worker grades the submission exactly as the driver read it (and hashed it into
     ``content_hash``), and never reads the student's folder itself: the task carries it,
-    either in ``submission`` or, in a batch, as the driver's own copy in the file
-    ``staged`` (so that the driver holds one submission in memory at a time, whatever
-    the class hands in).
+    in ``submission`` or as the driver's copy ``staged`` (see `stage_submission`).
     """
 
     id: int
@@ -134,23 +135,42 @@ class Task:
     content_hash: str
     units: tuple | None = None
     submission: loader.LoadedSubmission | None = field(default=None, repr=False, compare=False)
-    staged: str | None = None
+    staged: tuple[str, str] | None = None
 
     def loaded(self) -> loader.LoadedSubmission:
-        """The submission this task grades."""
+        """The submission this task grades.
+
+        Raises
+        ------
+        StagedCopyChanged
+            The staged copy is not the one the driver wrote.
+        """
         if self.submission is not None:
             return self.submission
-        with open(self.staged, "rb") as f:
-            return pickle.load(f)  # written by the driver (`stage_submission`), never by a student
+        path, digest = self.staged
+        data = Path(path).read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise StagedCopyChanged(path)
+        fields = json.loads(data)
+        fields["files"] = {name: base64.b64decode(b) for name, b in fields["files"].items()}
+        return loader.LoadedSubmission(**fields)
 
 
-def stage_submission(submission: loader.LoadedSubmission, folder: Path, task_id: int) -> str:
-    """Write the driver's copy of ``submission`` for task ``task_id`` into ``folder``
-    (private to the grader); its path, for `Task.staged`."""
-    path = folder / f"{task_id}.pickle"
-    with open(path, "wb") as f:
-        pickle.dump(submission, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return str(path)
+class StagedCopyChanged(Exception):
+    """A staged submission was changed after the driver wrote it."""
+
+
+def stage_submission(submission: loader.LoadedSubmission, folder: Path, task_id: int) -> tuple[str, str]:
+    """Write the driver's copy of ``submission`` for task ``task_id`` into ``folder``, as
+    data (JSON), so that the driver holds one submission in memory at a time whatever
+    the class hands in. Returns ``(path, SHA-256 of the file)`` for `Task.staged`: the
+    worker refuses a copy that changed."""
+    data = json.dumps({"name": submission.name, "units": submission.units, "problem": submission.problem,
+                       "content_hash": submission.content_hash,
+                       "files": {name: base64.b64encode(b).decode() for name, b in submission.files.items()}}).encode()
+    path = folder / f"{task_id}.json"
+    path.write_bytes(data)
+    return str(path), hashlib.sha256(data).hexdigest()
 
 
 class Found(NamedTuple):
@@ -253,7 +273,11 @@ def grade_stream(tasks: Iterable[Task], emit: Callable[[tuple], object], engine_
 
     def submissions():
         for task in tasks:
-            submission = task.loaded()
+            try:
+                submission = task.loaded()
+            except (OSError, ValueError, TypeError, StagedCopyChanged) as exc:
+                emit(("failed", task.id, f"the driver's copy of this submission could not be read back: {exc}"))
+                continue
             if before_each is not None:
                 before_each(submission)
             emit(("started", task.id))
@@ -380,6 +404,11 @@ class LocalExecutor:
                     if rest[0] not in finished:
                         finished.add(rest[0])
                         on_event(("done", *rest))
+                elif kind == "failed":
+                    in_flight.pop(worker, None)
+                    if rest[0] not in finished:
+                        finished.add(rest[0])
+                        on_event(("failed", *rest))
                 elif kind == "fault":
                     on_event(("fault", *rest))
                 elif kind == "crash":
@@ -542,9 +571,10 @@ def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | No
         engine_units = tuple(u.name for u in course_units.UNITS if u.name in wanted) or None
     engine_options = {"units": engine_units, "isolation": isolation}
     executor = executor or LocalExecutor(jobs, engine_options)
-    with Gradebook(out / GRADEBOOK_FILE) as book, \
-            tempfile.TemporaryDirectory(prefix="autograder-batch-") as staging:
-        staging = Path(staging)
+    staging = out / STAGING_FOLDER
+    shutil.rmtree(staging, ignore_errors=True)  # what a killed batch left
+    staging.mkdir(mode=0o700)
+    with Gradebook(out / GRADEBOOK_FILE) as book:
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
         tasks, first_of, reused, duplicates = [], {}, 0, []
         for student, path, _units in students:
@@ -568,6 +598,8 @@ def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | No
 
         def on_event(event):
             kind = event[0]
+            if kind in ("done", "failed") and by_id[event[1]].staged:  # its last event: the copy is done with
+                Path(by_id[event[1]].staged[0]).unlink(missing_ok=True)
             if kind == "done":
                 _, task_id, content_hash, result, pictures, seconds = event
                 book.record(content_hash, version, result, pictures, run_id, seconds)
@@ -587,6 +619,8 @@ def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | No
             bar.close()
             book.finish_run(run_id, "interrupted")
             raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         bar.close()
         book.finish_run(run_id, "finished" if not failed else "incomplete")
         synced = None
