@@ -25,6 +25,7 @@ from autograder.grading import engine
 from autograder.intake import loader
 from autograder.reports import feedback, grouping, summary
 from autograder.reports.feedback import collect_images, render_html, render_markdown, safe_filename, write_feedback
+from autograder.course import messages
 from autograder.grading.result import ItemResult, Result
 from autograder.authoring.samples import MUTANTS, solution_files, stub_source
 
@@ -182,6 +183,21 @@ def test_pipes_in_table_cells_are_escaped():
     text = render_markdown(Result("s", [item]), {}, "en")
     row = next(line for line in text.splitlines() if line.startswith("| `a"))
     assert row.startswith(r"| `a\|b` | `x\|y` |") and row.count(" | ") == 3
+
+
+def test_the_all_passed_banner_needs_every_item_passed():
+    """Items this machine could not grade (no TensorFlow) are not passed: no "well done"."""
+    passed = ItemResult("activations.sigmoid_values", "activations", "sigmoid", 4.0, 4.0, "passed", "public",
+                        {"zh-TW": "", "en": ""})
+    skipped = ItemResult("cifar10_cnn.build_cnn_layers", "cifar10_cnn", "build_cnn", 0.0, 5.0, "not_graded",
+                         "hidden", {"zh-TW": "沒有 TensorFlow", "en": "no TensorFlow here"})
+    well_done = messages.text("page_all_passed")
+    for lang in ("zh-TW", "en"):
+        assert well_done[lang] in render_html(Result("s", [passed]), {}, lang)
+        in_markdown = well_done[lang].replace("!", "\\!")  # Markdown's escape
+        assert in_markdown in render_markdown(Result("s", [passed]), {}, lang)
+        assert well_done[lang] not in render_html(Result("s", [passed, skipped]), {}, lang)
+        assert in_markdown not in render_markdown(Result("s", [passed, skipped]), {}, lang)
 
 
 # --- pictures --------------------------------------------------------------------------

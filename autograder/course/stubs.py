@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from autograder.course import paths, units
-from autograder.course.markers import ANSWER_STUB, CODE_STUB, MarkerError, assigned_names, solution_regions
+from autograder.course.markers import ANSWER_STUB, CODE_STUB, assigned_names, solution_regions
 
-__all__ = ["HEADER", "MarkerError", "expected_stubs", "make_stub", "solution_regions"]
+__all__ = ["HEADER", "expected_stubs", "make_stub"]
 
 HEADER = (
     "# 這是你的作業檔：把每個 `raise NotImplementedError()` 換成你的程式，\n"

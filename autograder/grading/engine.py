@@ -64,7 +64,9 @@ class GraderFault(RuntimeError):
     A grader that raises while grading one submission is not this: its items are
     ``error`` items of that submission's result, and the fault's traceback travels with
     the result, in `autograder.grading.result.Result.grader_faults` (an internal error,
-    never the student's).
+    never the student's). Only the in-kernel ``grade()`` of a notebook, which has no
+    result to carry it, raises this for it
+    (`autograder.authoring.in_kernel.grade`).
     """
 
 

@@ -194,6 +194,7 @@ def _context(result, lang):
         "units": [(unit, items, totals[unit]) for unit, items in units.items()],
         "found": grouping.diagnosed(result),
         "problems": grouping.entries(result) if not_passed else [],
+        "all_passed": bool(result.items) and not not_passed,
         "t": messages.text_in,
         "head": lambda column: heading(column, lang),
         "status_text": status_text, "unit_title": unit_title, "unit_subtitle": unit_subtitle,

@@ -132,19 +132,27 @@ def test_nothing_is_left_running(cgroups_before, graded):
     if not isolation.pids_cgroup_available():
         pytest.skip("no pids cgroup here")
     left = [p for p in _sandbox_cgroups() - cgroups_before
-            if p.exists() and not _owner_alive(p) and (p / "cgroup.procs").read_text().strip()]
+            if p.exists() and not _another_runs(p) and (p / "cgroup.procs").read_text().strip()]
     assert left == []
 
 
-def _owner_alive(cgroup):
-    """Whether the worker that made ``cgroup`` still runs: then it belongs to another
-    grading run on this machine (this batch's workers have all ended)."""
+def _another_runs(cgroup):
+    """Whether ``cgroup`` belongs to another grading run on this machine: the worker that
+    made it (its name says which) still runs, and is not a process of this test. An
+    ended worker's group is this check's to judge: what it still holds was left behind."""
     try:
-        os.kill(int(cgroup.name.split("-")[1]), 0)
-    except ProcessLookupError:
+        owner = int(cgroup.name.split("-")[1])
+    except (ValueError, IndexError):
         return False
-    except (ValueError, IndexError, PermissionError):
-        return True
+    pid = owner
+    while pid > 1:
+        if pid == os.getpid():
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                pid = int(f.read().rsplit(b")", 1)[1].split()[1])  # its parent
+        except (OSError, ValueError, IndexError):
+            return pid != owner  # the owner itself has ended: not another run's
     return True
 
 
