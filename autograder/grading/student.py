@@ -11,7 +11,6 @@ forwarded to the child and come back as data; every failure becomes an
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from types import ModuleType
 
 from autograder.course import messages, units
@@ -83,9 +82,7 @@ def _mutated_names(paths, names):
 def unit_limits(unit: str, base: Limits) -> Limits:
     """The limits for calls into ``unit``: the CNN unit gets TensorFlow's time and memory."""
     if unit in units.BY_NAME and units.get(unit).needs_tensorflow:
-        return replace(base, wall=max(base.wall, 120.0), cpu=max(base.cpu, 240.0),
-                       import_wall=max(base.import_wall, 120.0), memory=max(base.memory, 16 * 1024**3),
-                       processes=max(base.processes, 512), cpu_total=max(base.cpu_total, 3600))
+        return base.with_tensorflow()
     return base
 
 

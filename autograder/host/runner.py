@@ -22,7 +22,7 @@ import shutil
 import socket
 import subprocess
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from autograder.host import isolation
@@ -64,6 +64,14 @@ class Limits:
     file_size: int = 16 * 1024**2
     open_files: int = 256
     cpu_total: int = 600
+
+    def with_tensorflow(self) -> "Limits":
+        """These limits raised to what importing TensorFlow and training a small Keras
+        model need (the CNN unit): minutes, not seconds, 16 GiB of address space and
+        TensorFlow's threads."""
+        return replace(self, wall=max(self.wall, 120.0), cpu=max(self.cpu, 240.0),
+                       import_wall=max(self.import_wall, 120.0), memory=max(self.memory, 16 * 1024**3),
+                       processes=max(self.processes, 512), cpu_total=max(self.cpu_total, 3600))
 
     def rlimits(self):
         """The values `autograder.sandbox.zygote.apply_limits` takes."""
