@@ -11,7 +11,7 @@ import os
 import numpy as np
 import pytest
 
-from autograder.course import cifar10, messages
+from autograder.course import cifar10, messages, units
 from autograder.course import machine
 from autograder.grading import keras_checks as kc
 from autograder.grading.problems import Mismatch, Missing, NotGraded, PartialCredit
@@ -28,7 +28,7 @@ needs_tensorflow = pytest.mark.needs("tensorflow")
 SYNTHETIC = {"n_train": 2000, "n_test": 1000, "seed": 2024}
 TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_SEED = 3, 32, 7
 SYNTHETIC_ACCURACY = 0.50
-KERAS_FILE = "cifar10_cnn.keras"
+KERAS_FILE, = units.get("cifar10_cnn").files  # the trained model file handed in
 ACCURACY_BANDS = ((0.70, 1.0), (0.60, 2 / 3), (0.50, 1 / 3))  # accuracy → share of the item's points
 
 
@@ -394,7 +394,7 @@ def test_train_keeps_a_validation_split(student, synthetic):
 
 # ----------------------------------------------------------------------------- the trained model file
 @needs_tensorflow
-@grade("cifar10_cnn.keras", 12, needs_module=False, timeout=300)
+@grade(KERAS_FILE, 12, needs_module=False, timeout=300)
 def test_trained_model_file_accuracy(student, real_cifar10):
     data = student.files.get(KERAS_FILE)
     if data is None:

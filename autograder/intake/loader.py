@@ -21,7 +21,8 @@ from pathlib import Path, PurePosixPath
 
 from autograder.course import messages, units
 
-MODEL_FILE = "cifar10_cnn.keras"
+#: Files handed in beside the modules (the CNN unit's trained model), as the units declare them.
+MODEL_FILES = frozenset(name for unit in units.UNITS for name in unit.files)
 MAX_ENTRIES = 2000
 MAX_SOURCE_BYTES = 2 * 1024**2
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
@@ -91,7 +92,7 @@ def _wanted(name):
             return "module", unit.name
         if name == f"{unit.assignment}.ipynb":
             return "notebook", unit.name
-    if name == MODEL_FILE:
+    if name in MODEL_FILES:
         return "model", None
     return None
 
