@@ -130,25 +130,13 @@ def _late_penalty(config, db_url, assignment, student):
 def _manual_card(notebook, lang):
     """HTML of the cells an instructor scored by hand, and the gradebook's total; ``""``
     when there are none (the page's own total is then the grade)."""
-    from html import escape
-
-    from autograder.course.messages import other as _other
+    from autograder.reports import templating
 
     manual = [g for g in notebook.grades if g.manual_score is not None]
     if not manual:
         return ""
-    other = _other(lang)
-
-    def both(key, **fields):
-        text = messages.text(key, **fields)
-        return f'{escape(text[lang])}<br><span class="other">{escape(text[other])}</span>'
-
-    rows = "".join(
-        "<li>" + both("nbgrader_manual_cell", exercise=g.name.removeprefix("test_"), score=f"{g.score:g}",
-                      max_score=f"{g.max_score:g}", auto=f"{g.auto_score or 0:g}") + "</li>" for g in manual)
-    total = both("nbgrader_manual_total", score=f"{notebook.score:g}", max_score=f"{notebook.max_score:g}")
-    return (f'<section class="card manual" data-gradebook-score="{notebook.score:g}"><h2>'
-            f"{both('nbgrader_manual_heading')}</h2><ul>{rows}</ul><p>{total}</p></section>")
+    return templating.render("nbgrader_manual.html.j2", notebook=notebook, manual=manual, lang=lang,
+                             other=messages.other(lang), t=messages.text)
 
 
 def _with_manual_scores(page, notebook, lang):
