@@ -377,7 +377,7 @@ def use_course(folder):
         raise Refusal("no_course", root=paths.COURSE_ROOT)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from autograder.course import machine

@@ -89,7 +89,7 @@ def _bound_sites():
     return out
 
 
-def child_env(scratch):
+def child_env(scratch: str) -> dict[str, str]:
     """The scrubbed environment of the sandbox: nothing of the grader's leaks in."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -147,7 +147,7 @@ def _reachable_by_others(path):
 
 
 @functools.cache
-def bwrap_works():
+def bwrap_works() -> bool:
     """Whether ``bwrap`` is installed and can create the namespaces we use here."""
     bwrap = shutil.which("bwrap")
     if not bwrap:
@@ -164,7 +164,7 @@ def bwrap_works():
     return result.returncode == 0
 
 
-def pids_cgroup_available():
+def pids_cgroup_available() -> bool:
     """Whether a cgroup v1 ``pids`` group can be made here."""
     return PIDS_CGROUP.is_dir() and os.access(PIDS_CGROUP, os.W_OK)
 
@@ -384,7 +384,7 @@ class Plan:
         return args
 
 
-def plan(mode, submission_dir, scratch_dir, processes):
+def plan(mode: str, submission_dir: Path, scratch_dir: Path, processes: int) -> "Plan":
     """The `Plan` for ``mode`` (``"auto"``, ``"namespaces"`` or ``"limits"``).
 
     Raises

@@ -73,7 +73,7 @@ class Limits:
                        import_wall=max(self.import_wall, 120.0), memory=max(self.memory, 16 * 1024**3),
                        processes=max(self.processes, 512), cpu_total=max(self.cpu_total, 3600))
 
-    def rlimits(self):
+    def rlimits(self) -> dict[str, int]:
         """The values `autograder.sandbox.zygote.apply_limits` takes."""
         d = asdict(self)
         return {k: d[k] for k in ("memory", "processes", "file_size", "open_files", "cpu_total")}
@@ -98,7 +98,7 @@ class BoxLimits:
     scratch_bytes: int = 256 * 1024**2
     inodes: int = 4096
 
-    def settings(self, namespaces, scratch):
+    def settings(self, namespaces: bool, scratch: str) -> dict:
         """What the zygote's ``box`` operation takes."""
         return dict(asdict(self), namespaces=bool(namespaces), scratch=str(scratch))
 
@@ -181,7 +181,8 @@ class Sandbox:
         Sizes of each box's file systems.
     """
 
-    def __init__(self, root, mode="auto", processes=Limits.processes, box=None):
+    def __init__(self, root: str | Path, mode: str = "auto", processes: int = Limits.processes,
+                 box: BoxLimits | None = None):
         self.root = Path(root)
         self.submission_dir = self.root / "submission"
         self.scratch_dir = self.root / "scratch"
@@ -329,7 +330,7 @@ class Sandbox:
         self.plan.kill_strays()
 
     # ------------------------------------------------------------------ staging
-    def stage(self, files):
+    def stage(self, files: dict[str, bytes]) -> None:
         """End the previous box, then replace the submission folder's contents with
         ``files`` and empty scratch.
 
@@ -344,7 +345,7 @@ class Sandbox:
         if self.plan.owner is not None and self.plan.mode != "namespaces":
             os.chown(self.scratch_dir, *self.plan.owner)
 
-    def spawn(self, limits):
+    def spawn(self, limits: Limits) -> "Child":
         """Fork a fresh child in the submission's box (made on first use)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
@@ -364,14 +365,14 @@ class Sandbox:
             theirs.close()
         return Child(self, ours, reply["pid"])
 
-    def sweep(self):
+    def sweep(self) -> None:
         """Kill whatever the submission started in its box but the box itself (between
         units: each unit starts with nothing of the previous one running)."""
         if self.box is not None:
             self.box_control({"op": "cleanup"})
         self.plan.kill_strays()
 
-    def cleanup(self):
+    def cleanup(self) -> None:
         """End the submission's box: its processes, files and IPC objects are gone."""
         self.close_box()
 
@@ -406,7 +407,8 @@ class InProcessSandbox:
     the per-call CPU limit (it would stay on this process).
     """
 
-    def __init__(self, root, mode="none", processes=None, modules=None):
+    def __init__(self, root: str | Path, mode: str = "none", processes: int | None = None,
+                 modules: dict | None = None):
         self.modules = dict(modules or {})
         self.root = Path(root)
         self.submission_dir = self.root / "submission"
@@ -414,10 +416,10 @@ class InProcessSandbox:
         for d in (self.submission_dir, self.scratch_dir):
             d.mkdir(parents=True, exist_ok=True)
 
-    def stage(self, files):
+    def stage(self, files: dict[str, bytes]) -> None:
         _stage(self.submission_dir, self.scratch_dir, files)
 
-    def spawn(self, limits):
+    def spawn(self, limits: Limits | None) -> "InProcessChild":
         child = InProcessChild(str(self.submission_dir))
         child.server.modules.update(self.modules)
         return child
@@ -440,7 +442,7 @@ class InProcessChild:
         self.server = Server(folder, cpu_limits=False)  # this process lives on after grading
         self.alive = True
 
-    def request(self, req, timeout):
+    def request(self, req: dict, timeout: float | None) -> dict:
         decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
         reply = self.server.handle(decoded)
         reply["output"] = self.server.out.take()
@@ -459,7 +461,7 @@ def _is_str_list(value, item=(str,)):
     return isinstance(value, list) and all(isinstance(v, item) and not isinstance(v, bool) for v in value)
 
 
-def check_reply(reply):
+def check_reply(reply: object) -> None:
     """Refuse a decoded reply whose fields are not those `autograder.sandbox.server`
     sends, with the types it sends them in.
 
@@ -497,7 +499,7 @@ class Child:
         self.alive = True
         self.last_id = 0
 
-    def request(self, req, timeout):
+    def request(self, req: dict, timeout: float | None) -> dict:
         """Send ``req`` and return the decoded reply dict.
 
         Raises

@@ -19,6 +19,8 @@ import base64
 import json
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -96,12 +98,12 @@ class Ref:
         return self.name
 
 
-def fn(name, **kwargs):
+def fn(name: str, **kwargs: Any) -> Ref:
     """A grader-owned callable for the child, e.g. ``fn("mse_grad")``."""
     return Ref("fn", name, kwargs)
 
 
-def rng(seed):
+def rng(seed: int) -> Ref:
     """``numpy.random.default_rng(seed)``, made in the child."""
     return Ref("rng", int(seed))
 
@@ -188,7 +190,7 @@ def _unsupported(value):
     return {"$": "unsupported", "type": kind[:MAX_REPR], "repr": str(text)[:MAX_REPR]}
 
 
-def encode(value, *, lenient=False):
+def encode(value: Any, *, lenient: bool = False) -> bytes:
     """Encode ``value`` as UTF-8 JSON bytes.
 
     Parameters
@@ -317,7 +319,7 @@ def _decode_array(obj):
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def decode(data, *, resolve=None):
+def decode(data: bytes, *, resolve: Callable[[Ref], Any] | None = None) -> Any:
     """Decode bytes made by `encode`.
 
     Parameters

@@ -8,6 +8,7 @@ child can be killed, and refuses frames over `codec.MAX_MESSAGE_BYTES`.
 """
 
 import select
+import socket
 import struct
 import time
 
@@ -24,7 +25,7 @@ class Deadline(TimeoutError):
     """No complete frame arrived before the deadline."""
 
 
-def send_frame(sock, data, request_id=0):
+def send_frame(sock: socket.socket, data: bytes, request_id: int = 0) -> None:
     """Send one frame (``data`` is bytes) for request ``request_id``."""
     sock.sendall(_HEADER.pack(len(data), request_id) + data)
 
@@ -47,7 +48,8 @@ def _recv_exact(sock, n, deadline):
     return b"".join(chunks)
 
 
-def recv_frame(sock, timeout=None, limit=MAX_MESSAGE_BYTES):
+def recv_frame(sock: socket.socket, timeout: float | None = None,
+               limit: int = MAX_MESSAGE_BYTES) -> tuple[int, bytes]:
     """Receive one frame: ``(request_id, data)``.
 
     Parameters
