@@ -99,9 +99,13 @@ def test_the_driver_reads_each_submission_once_and_holds_none_of_them(tmp_path):
     students = {"ann": samples.solution_files(), "bob": samples.MUTANTS[0].files()}
     root = samples.write_class(tmp_path / "class", students)
     executor = _Capturing(root)
+    staging = tmp_path / "out" / batch.STAGING_FOLDER
+    (staging / "999999999-killed").mkdir(parents=True)  # a batch killed long ago (no such process)
+    (staging / f"{os.getppid()}-running").mkdir()  # a batch still running on the same output folder
     batch.run_batch(root, tmp_path / "out", executor=executor, progress=False, export=False)
     assert sorted(task.student for task, _ in executor.seen) == ["ann", "bob"]
-    assert not (tmp_path / "out" / batch.STAGING_FOLDER).exists()  # the copies are gone with the batch
+    # This batch's copies are gone with it, and the killed one's; the running one keeps its own.
+    assert [p.name for p in staging.iterdir()] == [f"{os.getppid()}-running"]
     for task, submission in executor.seen:
         assert task.submission is None and task.staged is not None
         assert {k: v for k, v in submission.files.items()} == {k: v.encode() if isinstance(v, str) else v

@@ -40,7 +40,7 @@ from autograder.grading.result import Result
 from autograder.course.units import BY_NAME as UNITS_BY_NAME
 
 GRADEBOOK_FILE = "gradebook.sqlite"
-#: Below the output folder: the driver's copies of the submissions being graded (`stage_submission`).
+#: Below the output folder: each running batch's copies of the submissions it grades (`stage_submission`).
 STAGING_FOLDER = ".staging"
 #: Folders of the package that only render reports: editing them changes no result.
 REPORT_ONLY = ("reports",)
@@ -158,6 +158,25 @@ class Task:
 
 class StagedCopyChanged(Exception):
     """A staged submission was changed after the driver wrote it."""
+
+
+def _staging_folder(parent: Path) -> Path:
+    """A private folder of this batch below ``parent`` for its staged copies, after
+    removing those of batches that were killed (their process is gone); another batch
+    that runs on the same output folder keeps its own."""
+    parent.mkdir(mode=0o700, exist_ok=True)
+    for old in parent.iterdir():
+        try:
+            os.kill(int(old.name.split("-")[0]), 0)
+            continue  # its batch still runs
+        except ProcessLookupError:
+            pass
+        except (ValueError, PermissionError):
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+    folder = parent / f"{os.getpid()}-{os.urandom(4).hex()}"
+    folder.mkdir(mode=0o700)
+    return folder
 
 
 def stage_submission(submission: loader.LoadedSubmission, folder: Path, task_id: int) -> tuple[str, str]:
@@ -571,9 +590,7 @@ def run_batch(root: str | os.PathLike, out: str | os.PathLike, *, jobs: int | No
         engine_units = tuple(u.name for u in course_units.UNITS if u.name in wanted) or None
     engine_options = {"units": engine_units, "isolation": isolation}
     executor = executor or LocalExecutor(jobs, engine_options)
-    staging = out / STAGING_FOLDER
-    shutil.rmtree(staging, ignore_errors=True)  # what a killed batch left
-    staging.mkdir(mode=0o700)
+    staging = _staging_folder(out / STAGING_FOLDER)
     with Gradebook(out / GRADEBOOK_FILE) as book:
         run_id = book.start_run(Path(root).resolve(), version, resume=resume)
         tasks, first_of, reused, duplicates = [], {}, 0, []
