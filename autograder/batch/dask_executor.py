@@ -130,7 +130,7 @@ class DaskExecutor:
                             on_event(("failed", task.id, f"Dask could not grade it: {type(exc).__name__}: {exc}"))
                     continue
                 for event in events:
-                    if event[0] == "done":
+                    if event[0] in ("done", "failed"):  # a task's last event: once, if Dask ran it twice
                         if event[1] in seen:
                             continue
                         seen.add(event[1])

@@ -283,7 +283,8 @@ def grade_stream(tasks: Iterable[Task], emit: Callable[[tuple], object], engine_
 
     Events are tuples: ``("started", task_id)``, ``("done", task_id, content_hash,
     result, images, seconds)`` (``result`` without its report-only details; its
-    ``grader_faults`` say whether a grader raised on it), and ``("fault", text)`` if the
+    ``grader_faults`` say whether a grader raised on it), ``("failed", task_id, reason)``
+    for a task whose staged copy cannot be read back, and ``("fault", text)`` if the
     graders could not run at all (`autograder.grading.engine.GraderFault`).
     """
     from autograder.grading.engine import Engine, GraderFault
