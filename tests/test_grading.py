@@ -208,6 +208,50 @@ def test_infinite_loop_times_out_that_item_only():
     assert "time limit (1.0 s)" in item.message["en"]
 
 
+CONV_OUTPUT_SIZE = "def conv_output_size(n, k, stride=1, padding=0):\n"
+
+
+def _conv_output_size_that(does_at_224):
+    """The solution's convolution.py whose conv_output_size prints each call and, for
+    n = 224 (the 4th of the 5 calls that one item makes together), does ``does_at_224``."""
+    source = solution_files()["convolution.py"]
+    assert source.count(CONV_OUTPUT_SIZE) == 1
+    return solution_files(convolution=source.replace(CONV_OUTPUT_SIZE, CONV_OUTPUT_SIZE + (
+        "    print(f'case {n}')\n"
+        f"    if n == 224:\n        {does_at_224}\n")))
+
+
+@pytest.mark.parametrize("isolation", ["auto", "none"])
+def test_calls_made_together_fail_where_calls_made_one_by_one_would(isolation):
+    """``student.each`` sends an item's independent calls in one request. A call that
+    raises is reported as that call, with what it and the calls before it printed; the
+    calls after it are not run; the other items are unaffected. In this process too."""
+    result = _grade(_conv_output_size_that("raise ValueError('no 224 here')"), units=["convolution"],
+                    isolation=isolation)
+    failing = {i.id: i for i in result.items if i.status != "passed"}
+    assert set(failing) == {"convolution.conv_output_size_stride_and_padding"}
+    message = failing["convolution.conv_output_size_stride_and_padding"].message["en"]
+    assert "conv_output_size(n=224, k=7, stride=2, padding=3)" in message and "no 224 here" in message
+    if isolation != "none":  # in this process, what the student's code prints goes to its stdout
+        assert "case 32" in message and "case 28" in message and "case 224" in message
+        assert "case 10" not in message  # the 5th call comes after the failing one: never run
+
+
+def test_a_call_that_hangs_among_calls_made_together_is_the_one_named():
+    """Each call of a batch has the time limit it would have on its own, so the call that
+    hangs is the one the timeout names."""
+    from autograder.host.runner import Limits
+
+    result = _grade(_conv_output_size_that("while True: pass"), units=["convolution"],
+                    limits=Limits(wall=1.0, cpu=2.0))
+    failing = {i.id: i for i in result.items if i.status != "passed"}
+    assert set(failing) == {"convolution.conv_output_size_stride_and_padding"}
+    item = failing["convolution.conv_output_size_stride_and_padding"]
+    assert item.status == "timeout"
+    assert "conv_output_size(n=224, k=7, stride=2, padding=3)" in item.message["en"]
+    assert "time limit (1.0 s)" in item.message["en"]
+
+
 def test_os_exit_at_import_fails_that_module_only():
     files = solution_files(backprop="import os\nos._exit(0)\n")
     result = _grade(files)

@@ -46,6 +46,9 @@ class RecordingModule(RemoteModule):
     def answer(self, name):
         return self._keep("answer", name, (), {}, lambda: super(RecordingModule, self).answer(name))
 
+    def _step(self, name, args, kwargs, take):
+        return self._keep("call", name, args, kwargs, take)
+
     def call_of(self, record):
         return next((c for c in reversed(self.calls) if c.record is record), None)
 

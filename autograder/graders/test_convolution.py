@@ -9,6 +9,8 @@ kernels, several channels, negative values, leftover rows in pooling.
 import numpy as np
 import pytest
 
+from autograder.grading.student import Args
+
 grade = pytest.mark.grade
 
 
@@ -37,21 +39,23 @@ def test_hand_cross_answer(student, ref, check):
 # ----------------------------------------------------------------------------- conv_output_size
 @grade("conv_output_size", 2, public=True)
 def test_conv_output_size_slides(student, ref, check):
-    for args in [(6, 3), (5, 3), (32, 3, 1, 1)]:
-        check.integer(student.conv_output_size(*args), ref.conv_output_size(*args))
+    for args, got in student.each("conv_output_size", [(6, 3), (5, 3), (32, 3, 1, 1)]):
+        check.integer(got, ref.conv_output_size(*args))
 
 
 @grade("conv_output_size", 2)
 def test_conv_output_size_stride_and_padding(student, ref, check):
-    for args in [(32, 3, 2, 1), (7, 2, 2, 0), (28, 5, 1, 2), (224, 7, 2, 3), (10, 4, 3, 0)]:
-        check.integer(student.conv_output_size(*args), ref.conv_output_size(*args))
+    cases = [(32, 3, 2, 1), (7, 2, 2, 0), (28, 5, 1, 2), (224, 7, 2, 3), (10, 4, 3, 0)]
+    for args, got in student.each("conv_output_size", cases):
+        check.integer(got, ref.conv_output_size(*args))
 
 
 @grade("conv_output_size", 2)
 def test_conv_output_size_random(student, ref, check, rng):
-    for _ in range(20):
-        n, k, s, p = int(rng.integers(5, 64)), int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(0, 3))
-        check.integer(student.conv_output_size(n, k, stride=s, padding=p), ref.conv_output_size(n, k, s, p))
+    draws = [(int(rng.integers(5, 64)), int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(0, 3)))
+             for _ in range(20)]
+    for case, got in student.each("conv_output_size", [Args(n, k, stride=s, padding=p) for n, k, s, p in draws]):
+        check.integer(got, case.apply(ref.conv_output_size))
 
 
 # ----------------------------------------------------------------------------- conv2d
@@ -77,42 +81,45 @@ def test_conv2d_kernel_not_flipped(student, ref, check, rng):
 
 @grade("conv2d", 3)
 def test_conv2d_non_square(student, ref, check, rng):
-    for shape, kshape in [((9, 14), (3, 5)), ((15, 8), (4, 2)), ((7, 7), (1, 6))]:
-        image, kernel = rng.normal(size=shape), rng.normal(size=kshape)
-        check.close(student.conv2d(image, kernel), ref.conv2d(image, kernel))
+    cases = [(rng.normal(size=shape), rng.normal(size=kshape)) for shape, kshape in [((9, 14), (3, 5)), ((15, 8), (4, 2)),
+                                                                                     ((7, 7), (1, 6))]]
+    for (image, kernel), got in student.each("conv2d", cases):
+        check.close(got, ref.conv2d(image, kernel))
         check.unmodified()
 
 
 @grade("conv2d", 3)
 def test_conv2d_stride(student, ref, check, rng):
     image, kernel = picture(rng, 16, 13), rng.normal(size=(3, 3))
-    for stride in (2, 3, (2, 1), (1, 3)):
-        check.close(student.conv2d(image, kernel, stride=stride), ref.conv2d(image, kernel, stride=stride))
+    for case, got in student.each("conv2d", [Args(image, kernel, stride=stride) for stride in (2, 3, (2, 1), (1, 3))]):
+        check.close(got, case.apply(ref.conv2d))
 
 
 @grade("conv2d", 3)
 def test_conv2d_int_padding(student, ref, check, rng):
     image = rng.normal(size=(8, 11))
-    for kshape, padding, stride in [((3, 3), 1, 1), ((5, 3), 2, 1), ((3, 3), 1, 2), ((2, 2), 3, 2)]:
-        kernel = rng.normal(size=kshape)
-        check.close(student.conv2d(image, kernel, stride=stride, padding=padding),
-                    ref.conv2d(image, kernel, stride=stride, padding=padding))
+    cases = [Args(image, rng.normal(size=kshape), stride=stride, padding=padding)
+             for kshape, padding, stride in [((3, 3), 1, 1), ((5, 3), 2, 1), ((3, 3), 1, 2), ((2, 2), 3, 2)]]
+    for case, got in student.each("conv2d", cases):
+        check.close(got, case.apply(ref.conv2d))
 
 
 @grade("conv2d", 3)
 def test_conv2d_same_padding_odd_total(student, ref, check, rng):
     """Keras' "same": output ceil(n/s), the odd extra zero at the bottom/right."""
-    for shape, kshape, stride in [((7, 8), (3, 3), 2), ((8, 8), (4, 4), 1), ((9, 6), (2, 3), 2), ((10, 7), (4, 2), 3)]:
-        image, kernel = rng.normal(size=shape), rng.normal(size=kshape)
-        check.close(student.conv2d(image, kernel, stride=stride, padding="same"),
-                    ref.conv2d(image, kernel, stride=stride, padding="same"))
+    cases = [Args(rng.normal(size=shape), rng.normal(size=kshape), stride=stride, padding="same")
+             for shape, kshape, stride in [((7, 8), (3, 3), 2), ((8, 8), (4, 4), 1), ((9, 6), (2, 3), 2),
+                                           ((10, 7), (4, 2), 3)]]
+    for case, got in student.each("conv2d", cases):
+        check.close(got, case.apply(ref.conv2d))
 
 
 @grade("conv2d", 1)
 def test_conv2d_one_by_one_and_negative(student, ref, check, rng):
     image = rng.normal(-5, 10, size=(6, 9))
-    for kernel in (np.array([[-2.5]]), rng.normal(size=(1, 1)), -np.ones((2, 3))):
-        check.close(student.conv2d(image, kernel), ref.conv2d(image, kernel))
+    cases = [(image, kernel) for kernel in (np.array([[-2.5]]), rng.normal(size=(1, 1)), -np.ones((2, 3)))]
+    for (image, kernel), got in student.each("conv2d", cases):
+        check.close(got, ref.conv2d(image, kernel))
 
 
 @grade("conv2d", 1)
@@ -139,9 +146,10 @@ def test_conv2d_multi_no_bias(student, ref, check, rng):
 @grade("conv2d_multi", 4)
 def test_conv2d_multi_stride_and_same(student, ref, check, rng):
     x, kernels, bias = rng.normal(size=(9, 8, 2)), rng.normal(size=(3, 3, 2, 5)), rng.normal(size=5)
-    for stride, padding in [(2, "same"), (1, "same"), (2, "valid"), ((1, 2), "same"), (3, "same")]:
-        check.close(student.conv2d_multi(x, kernels, bias, stride=stride, padding=padding),
-                    ref.conv2d_multi(x, kernels, bias, stride=stride, padding=padding))
+    cases = [Args(x, kernels, bias, stride=stride, padding=padding)
+             for stride, padding in [(2, "same"), (1, "same"), (2, "valid"), ((1, 2), "same"), (3, "same")]]
+    for case, got in student.each("conv2d_multi", cases):
+        check.close(got, case.apply(ref.conv2d_multi))
 
 
 @grade("conv2d_multi", 2)
@@ -167,8 +175,9 @@ def test_max_pool2d_channels(student, ref, check, rng):
 @grade("max_pool2d", 2)
 def test_max_pool2d_leftover_and_stride(student, ref, check, rng):
     x = rng.normal(size=(7, 9, 2))
-    for pool, stride in [(2, None), (3, 2), (3, None), (2, 1)]:
-        check.close(student.max_pool2d(x, pool, stride), ref.max_pool2d(x, pool, stride))
+    for args, got in student.each("max_pool2d", [(x, pool, stride) for pool, stride in [(2, None), (3, 2), (3, None),
+                                                                                          (2, 1)]]):
+        check.close(got, ref.max_pool2d(*args))
 
 
 @grade("max_pool2d", 2)
@@ -180,36 +189,36 @@ def test_max_pool2d_negative(student, ref, check, rng):
 # ----------------------------------------------------------------------------- flatten, GAP
 @grade("flatten", 3)
 def test_flatten_row_major(student, ref, check, rng):
-    for shape in [(4, 4, 3), (2, 5), (3, 2, 2, 2)]:
-        x = rng.normal(size=shape)
-        check.close(student.flatten(x), ref.flatten(x))
+    for (x,), got in student.each("flatten", [(rng.normal(size=shape),) for shape in [(4, 4, 3), (2, 5), (3, 2, 2, 2)]]):
+        check.close(got, ref.flatten(x))
 
 
 @grade("global_average_pool", 3)
 def test_global_average_pool(student, ref, check, rng):
-    for shape in [(4, 4, 3), (5, 7, 8), (1, 1, 2)]:
-        x = rng.normal(size=shape)
-        check.close(student.global_average_pool(x), ref.global_average_pool(x))
+    cases = [(rng.normal(size=shape),) for shape in [(4, 4, 3), (5, 7, 8), (1, 1, 2)]]
+    for (x,), got in student.each("global_average_pool", cases):
+        check.close(got, ref.global_average_pool(x))
 
 
 # ----------------------------------------------------------------------------- count_conv_params
 @grade("count_conv_params", 3)
 def test_count_conv_params(student, ref, check):
-    for args in [(3, 3, 3, 32), (3, 3, 32, 64), (5, 5, 1, 6), (1, 1, 64, 128)]:
-        check.integer(student.count_conv_params(*args), ref.count_conv_params(*args))
+    for args, got in student.each("count_conv_params", [(3, 3, 3, 32), (3, 3, 32, 64), (5, 5, 1, 6), (1, 1, 64, 128)]):
+        check.integer(got, ref.count_conv_params(*args))
 
 
 @grade("count_conv_params", 2)
 def test_count_conv_params_no_bias(student, ref, check):
-    for args in [(3, 3, 3, 32), (7, 7, 3, 64)]:
-        check.integer(student.count_conv_params(*args, use_bias=False), ref.count_conv_params(*args, use_bias=False))
+    for case, got in student.each("count_conv_params", [Args(*args, use_bias=False) for args in [(3, 3, 3, 32),
+                                                                                                (7, 7, 3, 64)]]):
+        check.integer(got, case.apply(ref.count_conv_params))
 
 
 # ----------------------------------------------------------------------------- filters
 @grade("average_kernel", 2)
 def test_average_kernel(student, ref, check):
-    for size in (3, 5, 1, 4):
-        check.close(student.average_kernel(size), ref.average_kernel(size))
+    for (size,), got in student.each("average_kernel", [(3,), (5,), (1,), (4,)]):
+        check.close(got, ref.average_kernel(size))
 
 
 @grade("gaussian_kernel", 2, public=True)
@@ -219,14 +228,14 @@ def test_gaussian_kernel_slide_table(student, ref, check):
 
 @grade("gaussian_kernel", 2)
 def test_gaussian_kernel_sizes(student, ref, check):
-    for size, sigma in [(5, 1.0), (7, 2.0), (1, 1.0)]:
-        check.close(student.gaussian_kernel(size, sigma), ref.gaussian_kernel(size, sigma))
+    for args, got in student.each("gaussian_kernel", [(5, 1.0), (7, 2.0), (1, 1.0)]):
+        check.close(got, ref.gaussian_kernel(*args))
 
 
 @grade("gaussian_kernel", 2)
 def test_gaussian_kernel_extreme_sigma(student, ref, check):
-    for size, sigma in [(3, 0.3), (5, 50.0)]:
-        check.close(student.gaussian_kernel(size, sigma=sigma), ref.gaussian_kernel(size, sigma=sigma))
+    for case, got in student.each("gaussian_kernel", [Args(3, sigma=0.3), Args(5, sigma=50.0)]):
+        check.close(got, case.apply(ref.gaussian_kernel))
 
 
 @grade("median_filter", 2)
@@ -271,9 +280,10 @@ def test_bilateral_filter_picture(student, ref, check, rng):
 def test_bilateral_filter_sigmas_and_sizes(student, ref, check, rng):
     """Both sigmas matter: each changes the weights on its own."""
     image = rng.uniform(0, 255, size=(9, 11))
-    for size, sigma_space, sigma_range in [(3, 0.7, 40.0), (5, 2.0, 40.0), (5, 2.0, 5.0), (1, 1.0, 1.0)]:
-        check.close(student.bilateral_filter(image, size=size, sigma_space=sigma_space, sigma_range=sigma_range),
-                    ref.bilateral_filter(image, size=size, sigma_space=sigma_space, sigma_range=sigma_range))
+    cases = [Args(image, size=size, sigma_space=sigma_space, sigma_range=sigma_range)
+             for size, sigma_space, sigma_range in [(3, 0.7, 40.0), (5, 2.0, 40.0), (5, 2.0, 5.0), (1, 1.0, 1.0)]]
+    for case, got in student.each("bilateral_filter", cases):
+        check.close(got, case.apply(ref.bilateral_filter))
 
 
 @grade("sobel_magnitude", 3)

@@ -10,7 +10,7 @@ forwarded to the child and come back as data; every failure becomes an
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 
 from autograder.course import messages, units
@@ -209,29 +209,59 @@ class StudentSession:
     def request(self, unit: str, req: dict, record: CallRecord, timeout: float | None = None,
                 cpu: float | None = None) -> dict:
         """Send ``req`` about ``unit`` and fill ``record``; raise the item's problem if any."""
+        outcome, = self.request_many(unit, [req], [record], timeout=timeout, cpu=cpu)
+        return self.take(outcome, record)
+
+    def request_many(self, unit: str, reqs: list[dict], records: list[CallRecord], timeout: float | None = None,
+                     cpu: float | None = None) -> list:
+        """Send the ``call``/``driver`` requests ``reqs`` about ``unit`` as one request,
+        each call with the time limits it would have on its own (``records[i]`` names
+        ``reqs[i]``).
+
+        Returns the outcome of each call the child ran, in order, for `take`: a reply,
+        or the `ItemProblem` that ended the calls (a timeout, a crash, a broken reply);
+        the calls after the first that failed were not run and have none.
+
+        Raises
+        ------
+        ItemProblem
+            The unit's module cannot be imported.
+        """
         self.ensure(unit)
         limits = unit_limits(unit, self.base_limits)
         timeout = limits.wall if timeout is None else timeout
-        req = dict(req, unit=unit, cpu=cpu or max(timeout, limits.cpu))
-        try:
-            reply = self.child.request(req, timeout=timeout)
-        except ChildTimeout:
+        reqs = [dict(req, unit=unit, cpu=cpu or max(timeout, limits.cpu)) for req in reqs]
+        if len(reqs) == 1:
+            replies, problem = self.child.request_many(reqs[0], 1, timeout=timeout)
+        else:
+            replies, problem = self.child.request_many({"op": "calls", "unit": unit, "calls": reqs}, len(reqs),
+                                                       timeout=timeout)
+        outcomes = list(replies)
+        if problem is not None:
             self._drop_child()
-            raise StudentTimeout(messages.text("timeout", call=record.description, seconds=timeout)) from None
-        except ChildDied as died:
-            self._drop_child()
-            if died.status.get("signal") == "SIGXCPU":
-                raise StudentTimeout(messages.text("cpu_timeout", call=record.description, seconds=req["cpu"])) from None
-            raise StudentError(messages.text("died", call=record.description, how=_how(died.status))) from None
-        except ChildProtocolError as exc:
-            self._drop_child()
-            raise StudentError(messages.text("protocol_broken", detail=str(exc)[:200])) from None
-        self.printed.append(reply.get("output", "") or "")
-        if not reply["ok"]:
-            raise _problem(reply, record)
-        record.value = reply.get("value")
-        record.warnings = list(reply.get("warnings") or [])
-        return reply
+            outcomes.append(self._child_problem(problem, records[len(replies)], reqs[len(replies)]["cpu"], timeout))
+        return outcomes
+
+    def _child_problem(self, problem, record, cpu, timeout):
+        if isinstance(problem, ChildTimeout):
+            return StudentTimeout(messages.text("timeout", call=record.description, seconds=timeout))
+        if isinstance(problem, ChildDied):
+            if problem.status.get("signal") == "SIGXCPU":
+                return StudentTimeout(messages.text("cpu_timeout", call=record.description, seconds=cpu))
+            return StudentError(messages.text("died", call=record.description, how=_how(problem.status)))
+        return StudentError(messages.text("protocol_broken", detail=str(problem)[:200]))
+
+    def take(self, outcome: dict | ItemProblem, record: CallRecord) -> dict:
+        """One outcome of `request_many`: fill ``record`` and return the reply, or raise
+        the item's problem (what the call printed is kept first, as it happened)."""
+        if isinstance(outcome, ItemProblem):
+            raise outcome
+        self.printed.append(outcome.get("output", "") or "")
+        if not outcome["ok"]:
+            raise _problem(outcome, record)
+        record.value = outcome.get("value")
+        record.warnings = list(outcome.get("warnings") or [])
+        return outcome
 
 
 _OPTIONAL_MODULES = re.compile(r"No module named '(tensorflow|keras)(\.[\w.]*)?'")
@@ -271,13 +301,34 @@ def _problem(reply, record):
     return StudentError(messages.text("raised", call=call, type=reply.get("type", ""), message=name, where=where))
 
 
+class Args:
+    """The arguments of one call, for `RemoteModule.each`: ``Args(image, kernel, stride=2)``.
+
+    ``args.apply(ref.conv2d)`` makes the same call to another function (the reference).
+    """
+
+    __slots__ = ("args", "kwargs")
+
+    def __init__(self, *args: object, **kwargs: object):
+        self.args, self.kwargs = args, kwargs
+
+    def apply(self, function: Callable) -> object:
+        return function(*self.args, **self.kwargs)
+
+    def __repr__(self):
+        parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"Args({', '.join(parts)})"
+
+
 class RemoteModule:
     """The student's module of one unit, for graders.
 
     ``student.conv2d(a, b)`` calls the student's ``conv2d`` in the child and returns the
-    value; ``student.last`` is the `CallRecord` of the latest call. ``student.answer(
-    "HAND_SOBEL_ANSWER")`` reads a constant. ``student.driver("forward_backward", …)``
-    runs a grader-owned driver from `autograder.sandbox.trusted` on the module.
+    value; ``student.last`` is the `CallRecord` of the latest call. ``student.each(
+    "conv2d", cases)`` makes several independent calls in one request (one round trip
+    to the child instead of one per call). ``student.answer("HAND_SOBEL_ANSWER")`` reads
+    a constant. ``student.driver("forward_backward", …)`` runs a grader-owned driver from
+    `autograder.sandbox.trusted` on the module.
 
     Parameters
     ----------
@@ -320,6 +371,42 @@ class RemoteModule:
         names = _parameter_names(self._reference, name, args, kwargs)
         record.mutated = _mutated_names(reply.get("mutated") or [], names)
         return record
+
+    def each(self, name: str, cases: Iterable[tuple | Args]) -> Iterator[tuple[tuple | Args, object]]:
+        """Call the student's ``name`` once per case, and yield ``(case, value)`` in order.
+
+        Each case is a tuple of positional arguments or an `Args`. The calls are
+        independent of one another (no case is made from an earlier value), so they go to
+        the child in one request, and run there in order, each under its own time limits.
+        As the loop reaches a case, ``student.last`` becomes its call and what it printed
+        is kept; a call that failed raises its problem there, as if it had been made on
+        its own, and the calls after it were not run. Unlike calls made one by one, the
+        calls after a case whose check fails have still run.
+        """
+        cases = list(cases)
+        calls = [c if isinstance(c, Args) else Args(*c) for c in cases]
+        records = []
+        for call in calls:
+            record = CallRecord(describe_call(name, call.args, call.kwargs, self._reference))
+            record.filename = f"{self._unit}.py"
+            records.append(record)
+        if not calls:
+            return
+        self.last = records[0]
+        outcomes = self._session.request_many(
+            self._unit, [{"op": "call", "name": name, "args": list(c.args), "kwargs": c.kwargs} for c in calls],
+            records, timeout=self._timeout)
+        # The outcomes end early only at a failed call, whose problem `take` raises.
+        for case, call, record, outcome in zip(cases, calls, records, outcomes):
+            self.last = record
+            reply = self._step(name, call.args, call.kwargs, lambda: self._session.take(outcome, record))
+            record.mutated = _mutated_names(reply.get("mutated") or [],
+                                            _parameter_names(self._reference, name, call.args, call.kwargs))
+            yield case, record.value
+
+    def _step(self, name, args, kwargs, take):
+        """One call of `each` reached by the grader (`RecordingModule` keeps its inputs)."""
+        return take()
 
     def driver(self, name: str, *args: object, description: str | None = None, **kwargs: object) -> object:
         """Run the driver ``name`` of `autograder.sandbox.trusted` on the student's module."""

@@ -443,10 +443,23 @@ class InProcessChild:
         self.alive = True
 
     def request(self, req: dict, timeout: float | None) -> dict:
+        replies, problem = self.request_many(req, 1, timeout)
+        return replies[0]
+
+    def request_many(self, req: dict, count: int, timeout: float | None) -> tuple[list[dict], Exception | None]:
+        """`Child.request_many`, answered by the same server code in this process."""
+        from autograder.sandbox.server import _requests
+
         decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
-        reply = self.server.handle(decoded)
-        reply["output"] = self.server.out.take()
-        return codec.decode(codec.encode(reply, lenient=True))
+        replies = []
+        for index, one in enumerate(_requests(decoded)):
+            reply = self.server.handle(one)
+            reply["output"] = self.server.out.take()
+            reply["index"] = index
+            replies.append(codec.decode(codec.encode(reply, lenient=True)))
+            if not replies[-1]["ok"]:
+                break
+        return replies, None
 
     def kill(self):
         self.alive = False
@@ -475,6 +488,8 @@ def check_reply(reply: object) -> None:
         raise codec.CodecError("the reply's 'output' is not text")
     if not isinstance(reply.get("cpu", 0.0), (int, float)) or isinstance(reply.get("cpu"), bool):
         raise codec.CodecError("the reply's 'cpu' is not a number")
+    if type(reply.get("index", 0)) is not int:
+        raise codec.CodecError("the reply's 'index' is not an integer")
     if reply["ok"]:
         if not _is_str_list(reply.get("warnings", [])):
             raise codec.CodecError("the reply's 'warnings' are not a list of texts")
@@ -507,32 +522,55 @@ class Child:
         ChildTimeout, ChildDied, ChildProtocolError
             The child was killed (or had ended); it must not be used again.
         """
+        replies, problem = self.request_many(req, 1, timeout)
+        if problem is not None:
+            raise problem
+        return replies[0]
+
+    def request_many(self, req: dict, count: int, timeout: float | None) -> tuple[list[dict], Exception | None]:
+        """Send ``req``, a ``calls`` request of ``count`` calls (or any single request,
+        ``count`` 1), and read its reply frames as the child sends them: each within
+        ``timeout`` seconds of the one before, as if each call had been a request of its
+        own.
+
+        Returns
+        -------
+        (replies, problem)
+            The decoded replies in order, up to ``count`` or the first that is not
+            ``ok``; ``problem`` is `None`, or the `ChildTimeout`, `ChildDied` or
+            `ChildProtocolError` that ended the reading after ``replies`` (the child is
+            then gone and must not be used again).
+        """
         if not self.alive:
-            raise ChildDied({"state": "gone"})
-        started = time.monotonic()
+            return [], ChildDied({"state": "gone"})
         self.last_id += 1
+        replies = []
         try:
             protocol.send_frame(self.sock, codec.encode(req), self.last_id)
-            answered, data = protocol.recv_frame(self.sock, timeout=timeout)
-        except protocol.Deadline:
-            self.kill()
-            raise ChildTimeout(time.monotonic() - started) from None
+            while len(replies) < count:
+                started = time.monotonic()
+                try:
+                    answered, data = protocol.recv_frame(self.sock, timeout=timeout)
+                except protocol.Deadline:
+                    self.kill()
+                    return replies, ChildTimeout(time.monotonic() - started)
+                if answered != self.last_id:
+                    raise codec.CodecError(f"a reply to request {answered}, not to request {self.last_id}")
+                reply = codec.decode(data)
+                check_reply(reply)
+                if reply.get("index", 0) != len(replies):
+                    raise codec.CodecError(f"reply {reply.get('index')} where reply {len(replies)} was due")
+                replies.append(reply)
+                if not reply["ok"]:
+                    break
         except (protocol.ChannelClosed, BrokenPipeError, ConnectionResetError):
             self.alive = False
             self.sock.close()
-            raise ChildDied(self._status()) from None
-        except ValueError as exc:  # over-long frame
+            return replies, ChildDied(self._status())
+        except ValueError as exc:  # an over-long frame, or a reply that is not well-formed (CodecError)
             self.kill()
-            raise ChildProtocolError(str(exc)) from None
-        try:
-            if answered != self.last_id:
-                raise codec.CodecError(f"a reply to request {answered}, not to request {self.last_id}")
-            reply = codec.decode(data)
-            check_reply(reply)
-        except codec.CodecError as exc:
-            self.kill()
-            raise ChildProtocolError(str(exc)) from None
-        return reply
+            return replies, ChildProtocolError(str(exc))
+        return replies, None
 
     def _status(self):
         try:

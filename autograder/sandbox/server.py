@@ -16,6 +16,10 @@ Requests
     Run a grader-owned driver from `trusted` on the student's module.
 ``{"op": "exec", "name": n, "args": [...], "kwargs": {...}}``
     Run a grader-owned function from `trusted` that needs no student module.
+``{"op": "calls", "unit": u, "calls": [{"op": "call", "name": n, ...}, ...]}``
+    Several ``call`` (or ``driver``) requests of one unit, run in order: one reply
+    frame each, sent as each call ends, with its ``"index"``; the first reply that is
+    not ``ok`` is the last one (the calls after it are not run).
 
 Every import and call starts from the same state of the global random generators
 (``random`` and ``numpy.random`` seeded with `GLOBAL_SEED`): code that draws from them
@@ -270,31 +274,68 @@ def _set_cpu_budget(seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (budget, hard))
 
 
-def serve(sock, folder):
-    """Answer requests on ``sock`` until the parent closes it; never returns."""
-    server = Server(folder)
-    sys.stdout = sys.stderr = server.out
-    while True:
+#: The requests a ``calls`` request may hold.
+BATCHABLE = ("call", "driver")
+
+
+def _requests(req):
+    """The single requests of ``req``: itself, or the calls of a ``calls`` request."""
+    if not isinstance(req, dict):
+        raise codec.CodecError("a request must be a dict")
+    if req.get("op") != "calls":
+        return [req]
+    calls = req.get("calls")
+    if not isinstance(calls, list) or not all(isinstance(c, dict) and c.get("op") in BATCHABLE for c in calls):
+        raise codec.CodecError("'calls' must be a list of call or driver requests")
+    return [dict(c, unit=req.get("unit")) for c in calls]
+
+
+def _send(sock, reply, request_id):
+    """Send ``reply`` (or, if it cannot be encoded, a ``codec`` failure in its place);
+    return whether what was sent is ``ok``."""
+    try:
+        payload = codec.encode(reply, lenient=True)
+    except (codec.CodecError, MemoryError) as exc:
+        reply = {"ok": False, "kind": "codec", "type": "", "where": "",
+                 "message": f"the returned value could not be sent: {exc}",
+                 "output": reply.get("output", ""), "index": reply.get("index", 0)}
+        payload = codec.encode(reply)
+    protocol.send_frame(sock, payload, request_id)
+    return reply["ok"]
+
+
+def answer(server, sock):
+    """Receive one request on ``sock`` and send its reply frame (one per call of a
+    ``calls`` request). Raises `protocol.ChannelClosed` or `OSError` when the parent
+    is gone."""
+    request_id, data = protocol.recv_frame(sock)
+    started = time.process_time()
+    try:
+        requests = _requests(codec.decode(data, resolve=server._resolve))
+    except codec.CodecError as exc:
+        requests = [{"op": "codec", "message": str(exc)}]
+    for index, req in enumerate(requests):
         try:
-            request_id, data = protocol.recv_frame(sock)
-        except (protocol.ChannelClosed, OSError):
-            os._exit(0)
-        started = time.process_time()
-        try:
-            req = codec.decode(data, resolve=server._resolve)
+            if req.get("op") == "codec":
+                raise codec.CodecError(req["message"])
             reply = server.handle(req)
         except codec.CodecError as exc:
             reply = {"ok": False, "kind": "codec", "type": "", "message": str(exc)[:500], "where": ""}
         sys.stdout = sys.stderr = server.out  # a student may have replaced them
         reply["output"] = server.out.take()
         reply["cpu"] = time.process_time() - started
+        reply["index"] = index
+        if not _send(sock, reply, request_id):
+            return  # the calls after a failed one are not run
+        started = time.process_time()
+
+
+def serve(sock, folder):
+    """Answer requests on ``sock`` until the parent closes it; never returns."""
+    server = Server(folder)
+    sys.stdout = sys.stderr = server.out
+    while True:
         try:
-            payload = codec.encode(reply, lenient=True)
-        except (codec.CodecError, MemoryError) as exc:
-            payload = codec.encode({"ok": False, "kind": "codec", "type": "", "where": "",
-                                    "message": f"the returned value could not be sent: {exc}",
-                                    "output": reply.get("output", "")})
-        try:
-            protocol.send_frame(sock, payload, request_id)
-        except OSError:
+            answer(server, sock)
+        except (protocol.ChannelClosed, OSError):
             os._exit(0)

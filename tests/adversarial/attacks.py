@@ -446,6 +446,11 @@ def sandbox_attacks():
                _forged_tanh(b'{"$":"dict","items":[["ok",true],["value",1.0]]}', then="    return np.tanh(x)\n",
                             offset=1),
                expect=exercise_is("tanh", "error", message="not valid data")),
+        Attack("reply_out_of_turn", "sends, among the calls the grader makes together, a reply of the right "
+               "request that claims to be another call's, then returns normally",
+               _forged_tanh(b'{"$":"dict","items":[["ok",true],["value",1.0],["index",2]]}',
+                            then="    return np.tanh(x)\n"),
+               expect=exercise_is("tanh", "error", message="not valid data")),
         Attack("reply_deeply_nested", "sends a 5000-deep nest of lists as its reply",
                _forged_tanh(b"[" * 5000 + b"]" * 5000),
                expect=exercise_is("tanh", "error", message="not valid data")),
