@@ -252,6 +252,89 @@ def test_a_call_that_hangs_among_calls_made_together_is_the_one_named():
     assert "time limit (1.0 s)" in item.message["en"]
 
 
+def _count_round_trips(monkeypatch):
+    """Count the requests the grader sends its children (each one round trip)."""
+    from autograder.host import runner
+
+    count = {"round_trips": 0}
+    for name in ("request", "calls"):
+        original = getattr(runner.Child, name)
+
+        def counted(self, *args, _original=original, **kwargs):
+            count["round_trips"] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(runner.Child, name, counted)
+    return count
+
+
+def test_the_first_requests_of_a_units_items_go_together(monkeypatch):
+    """Once a unit's module is imported, the first request of every item of the unit is
+    sent at once (planned from the reference): a submission of the four NumPy units
+    takes a few dozen round trips to its children, not one per item."""
+    count = _count_round_trips(monkeypatch)
+    result = _grade(solution_files())
+    assert result.score == result.max_score
+    items = len(result.items)
+    assert count["round_trips"] < items / 3, (count, items)
+
+
+def test_an_item_whose_calls_were_not_sent_ahead_asks_for_itself(monkeypatch):
+    """Over the budget for replies sent ahead, or when no plan was made, each item asks
+    the child itself, and every result is the same."""
+    from autograder.grading import student
+
+    files = solution_files(activations=MUTANTS[8].submission().files["activations.py"].decode())
+    ahead = _grade(files)
+    monkeypatch.setattr(student, "PREFETCH_BUDGET", 1)  # only the first group is sent ahead
+    count = _count_round_trips(monkeypatch)
+    asked = _grade(files)
+    assert asked.to_json() == ahead.to_json()
+    assert count["round_trips"] > len(asked.items)
+
+
+def test_a_child_that_dies_during_calls_sent_ahead_fails_only_its_items():
+    """tanh ends its process: the tanh items say so; the unit's other items, whose
+    calls were sent ahead with them, are graded in a fresh child and pass."""
+    source = solution_files()["activations.py"].replace(
+        "def tanh(x):", "def tanh(x):\n    import os\n    os._exit(3)\n\n\ndef _unused(x):")
+    result = _grade(solution_files(activations=source), units=["activations"])
+    for item in result.items:
+        if item.exercise == "tanh":
+            assert item.status == "error" and "exit code 3" in item.message["en"], item.message["en"]
+        else:  # the solution's tanh_derivative does not call tanh
+            assert item.status == "passed", (item.id, item.message["en"])
+
+
+def test_a_first_request_unlike_the_plans_is_asked_for_itself(tmp_path):
+    """The answer sent ahead is used only for the very request that was planned: an item
+    asking anything else (a bit of one input differs) gets the answer to what it asked."""
+    import numpy as np
+
+    from autograder.grading.student import CallRecord, Plan, StudentSession, same
+    from autograder.host.runner import InProcessSandbox, Limits
+
+    sandbox = InProcessSandbox(tmp_path)
+    sandbox.stage({"activations.py": solution_files()["activations.py"].encode()})
+    plan = Plan()
+    planned = [{"op": "call", "name": "relu", "args": [np.array([-1.0, 2.0])], "kwargs": {}}]
+    for item in ("a", "b"):
+        plan.record(item, "activations", [dict(r, unit="activations", cpu=10.0) for r in planned], 10.0)
+    plan.done()
+    session = StudentSession(sandbox, {"activations": None}, Limits(wall=10.0, cpu=10.0), plan=plan)
+    session.item = "a"
+    session.ensure("activations")
+    assert set(session.prefetched) == {"a", "b"}
+    asked = [{"op": "call", "name": "relu", "args": [np.array([-1.0, -0.0])], "kwargs": {}}]
+    reply, = session.request_many("activations", asked, [CallRecord("relu")], timeout=10.0)
+    assert np.array_equal(reply["value"], [0.0, 0.0]) and "a" not in session.prefetched
+    session.item = "b"
+    reply, = session.request_many("activations", planned, [CallRecord("relu")], timeout=10.0)
+    assert np.array_equal(reply["value"], [0.0, 2.0]) and not session.prefetched
+    assert not same(0.0, -0.0) and same(float("nan"), float("nan")) and not same(1, 1.0)
+    assert not same(np.zeros(2), np.zeros(2, dtype=np.float32)) and same({"w": [np.ones(3)]}, {"w": [np.ones(3)]})
+
+
 def test_os_exit_at_import_fails_that_module_only():
     files = solution_files(backprop="import os\nos._exit(0)\n")
     result = _grade(files)

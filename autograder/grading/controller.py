@@ -204,6 +204,7 @@ class Controller:
                 nextitem = self.items[i + 1] if i + 1 < n else (self.items[0] if n > 1 else None)
                 self.current = None
                 self.session.take_printed()
+                self.session.item = item.nodeid
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
                 result = self.current or self._fault(self.metas[item.nodeid], item, _NoReport.info(item))
                 printed = self.session.take_printed()

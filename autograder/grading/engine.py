@@ -12,15 +12,21 @@ from typing import Callable, Iterable
 
 import pytest
 
-from autograder.course import paths
+from autograder.course import paths, reference
 from autograder.course import units as course_units
 from autograder.grading.controller import Controller, ItemMeta
 from autograder.grading.result import Result
 from autograder.host.runner import InProcessSandbox, Limits, Sandbox
-from autograder.grading.student import StudentSession
+from autograder.grading.student import Plan, StudentSession
 from autograder.intake.loader import LoadedSubmission
 
 GRADERS_INI = paths.GRADERS / "graders.ini"
+_PLANNING = "\0planning"  # the name of the reference's submission that records the plan
+
+
+def _reference_submission() -> LoadedSubmission:
+    """The NumPy units' reference, as a submission to grade in this process."""
+    return LoadedSubmission(_PLANNING, {}, {unit.name: None for unit in course_units.NUMPY_UNITS})
 
 
 # Settings a user's environment could hand pytest: not part of grading.
@@ -118,21 +124,43 @@ class Engine:
             # What the children actually run under (Gradescope's results.json states it).
             plan = getattr(sandbox, "plan", None)  # InProcessSandbox has none
             self.isolation_used = plan.describe() if plan is not None else "none: student code ran in this process"
+            plan = None if self.modules else Plan()  # a notebook's kernel grades as it goes
             try:
                 def jobs():
+                    if plan is not None:  # graded first, its result dropped: it records the plan
+                        yield _reference_submission(), lambda s: self._planning_session(tmp, plan)
+                        plan.done()
                     for submission in submissions:
-                        yield submission, lambda s: self._session(sandbox, s)
+                        yield submission, lambda s: self._session(sandbox, s, plan)
 
-                controller = Controller(jobs(), on_result, units=self.units, exercises=self.exercises)
+                def results(result):
+                    if result.submission != _PLANNING:
+                        on_result(result)
+
+                controller = Controller(jobs(), results, units=self.units, exercises=self.exercises)
                 code = run_pytest(self._pytest_args(self._grader_files()), [controller])
             finally:
                 sandbox.close()
         if controller.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise GraderFault(f"the graders did not run (pytest exit code {code}): {controller.collect_errors}")
 
-    def _session(self, sandbox, submission):
+    def _session(self, sandbox, submission, plan):
         sandbox.stage(submission.files)
-        return StudentSession(sandbox, submission.units, self.limits, files=submission.files)
+        return StudentSession(sandbox, submission.units, self.limits, files=submission.files, plan=plan)
+
+    def _planning_session(self, tmp, plan):
+        """The reference's modules, graded in this process, to record ``plan`` (a unit
+        whose reference does not load is not planned: its graders' faults are reported
+        where the submissions are graded)."""
+        modules = {}
+        for unit in course_units.NUMPY_UNITS:
+            if self.units is None or unit.name in self.units:
+                try:
+                    modules[unit.name] = reference.load(unit.name)
+                except Exception:  # noqa: BLE001 - the same fault is each submission's grader fault
+                    continue
+        sandbox = InProcessSandbox(os.path.join(tmp, "plan"), modules=modules)
+        return StudentSession(sandbox, {name: None for name in modules}, self.limits, plan=plan)
 
     def _grader_files(self):
         """Only the selected units' grader modules (all of them by default)."""

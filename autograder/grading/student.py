@@ -9,11 +9,15 @@ forwarded to the child and come back as data; every failure becomes an
 """
 
 import inspect
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 
+import numpy as np
+
 from autograder.course import messages, units
+from autograder.sandbox import codec
 from autograder.grading.compare import describe_value
 from autograder.grading.problems import ItemProblem, Missing, NotGraded, NotImplementedByStudent, StudentError, StudentTimeout
 from autograder.host.runner import (ChildDied, ChildProtocolError, ChildTimeout, InProcessSandbox, Limits, Sandbox,
@@ -79,6 +83,62 @@ def _mutated_names(paths, names):
     return out
 
 
+#: Bytes of replies to a unit's planned first requests that its child may send at once
+#: (the items after that ask for themselves).
+PREFETCH_BUDGET = 8 * 1024**2
+
+
+class Plan:
+    """The first request of each item, recorded once while grading the reference, so
+    that every submission's unit gets the first requests of all its items together.
+
+    An item's first request depends on nothing the student returns (its inputs are
+    made from the item's seed), so it is the same for every submission. Sending a
+    unit's first requests together saves a round trip to the child per item; an item
+    whose first request differs from the plan's (never, for the course's graders) just
+    asks for itself. So every submission's calls run in the same order: the first call
+    of each of a unit's items, then the rest of each item's calls as it runs. Only the
+    NumPy units are planned (the CNN unit's calls are few and long).
+
+    Attributes
+    ----------
+    first : dict
+        ``{item: (unit, requests, timeout)}``.
+    recording : bool
+        True while the plan is being recorded (nothing is sent ahead then).
+    """
+
+    def __init__(self):
+        self.first = {}
+        self.recording = True
+
+    def record(self, item: str, unit: str, reqs: list[dict], timeout: float) -> None:
+        if unit in units.BY_NAME and not units.get(unit).needs_tensorflow:
+            self.first[item] = (unit, reqs, timeout)
+
+    def done(self) -> None:
+        """Stop recording: from now on the plan is sent ahead."""
+        self.recording = False
+
+
+def same(a: object, b: object) -> bool:
+    """Whether two requests are the same to the last bit: same types, arrays of the same
+    dtype, shape and bytes, floats of the same bits (``-0.0`` is not ``0.0``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if isinstance(a, float):
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b) or a != a and b != b
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, codec.Ref):
+        return a.kind == b.kind and a.name == b.name and same(a.kwargs, b.kwargs)
+    return a == b
+
+
 def unit_limits(unit: str, base: Limits) -> Limits:
     """The limits for calls into ``unit``: the CNN unit gets TensorFlow's time and memory."""
     if unit in units.BY_NAME and units.get(unit).needs_tensorflow:
@@ -109,10 +169,19 @@ class StudentSession:
     files : dict, optional
         The submission's files (``{name: bytes}``), for items the parent grades itself
         (the trained model file).
+    plan : Plan, optional
+        The first request of each item, as a plan's recording made them: once a unit's
+        module is imported, the first requests of all its items are sent to the child
+        together, and each item's first request is answered from there (see `Plan`).
+
+    Attributes
+    ----------
+    item : str or None
+        The item being graded (set by the controller): requests are told apart by it.
     """
 
     def __init__(self, sandbox: Sandbox | InProcessSandbox, units: dict, limits: Limits,
-                 files: dict | None = None):
+                 files: dict | None = None, plan: "Plan | None" = None):
         self.sandbox = sandbox
         self.units = units
         self.files = files or {}
@@ -123,6 +192,10 @@ class StudentSession:
         self.loaded = set()
         self.import_failures = {}
         self.printed = []
+        self.plan = plan
+        self.item = None
+        self.started = set()  # items that made their first request
+        self.prefetched = {}  # item -> (its planned first request, its outcomes)
 
     # ------------------------------------------------------------------ child
     def _child(self, unit):
@@ -193,6 +266,7 @@ class StudentSession:
             self.printed.append(reply.get("output", ""))
             if reply["ok"]:
                 self.loaded.add(unit)
+                self._prefetch(unit)
                 return
             lacking = _machine_lacks(reply)
             if lacking is not None:
@@ -231,16 +305,60 @@ class StudentSession:
         limits = unit_limits(unit, self.base_limits)
         timeout = limits.wall if timeout is None else timeout
         reqs = [dict(req, unit=unit, cpu=cpu or max(timeout, limits.cpu)) for req in reqs]
+        first = self.item is not None and self.item not in self.started
+        if first:
+            self.started.add(self.item)
+            if self.plan is not None and self.plan.recording:
+                self.plan.record(self.item, unit, reqs, timeout)
+            planned = self.prefetched.pop(self.item, None)
+            if planned is not None and same(planned[0], reqs):
+                return [self._outcome(o, records[i]) for i, o in enumerate(planned[1])]
         if len(reqs) == 1:
-            replies, problem = self.child.request_many(reqs[0], 1, timeout=timeout)
-        else:
-            replies, problem = self.child.request_many({"op": "calls", "unit": unit, "calls": reqs}, len(reqs),
-                                                       timeout=timeout)
-        outcomes = list(replies)
+            try:
+                return [self.child.request(reqs[0], timeout=timeout)]
+            except (ChildTimeout, ChildDied, ChildProtocolError) as problem:
+                self._drop_child()
+                return [self._child_problem(problem, records[0], reqs[0]["cpu"], timeout)]
+        replies, problem, at = self.child.calls({"op": "calls", "unit": unit, "groups": [reqs],
+                                                 "budget": codec.MAX_MESSAGE_BYTES}, [timeout] * len(reqs))
+        outcomes = [replies[i] for i in sorted(replies)]
         if problem is not None:
             self._drop_child()
-            outcomes.append(self._child_problem(problem, records[len(replies)], reqs[len(replies)]["cpu"], timeout))
+            if at is not None:
+                outcomes.append(self._child_problem(problem, records[at], reqs[at]["cpu"], timeout))
         return outcomes
+
+    def _prefetch(self, unit):
+        """Send the planned first requests of the unit's items not yet graded to the
+        child that just imported the unit, and keep their outcomes for the items."""
+        if self.plan is None or self.plan.recording:
+            return
+        planned = [(item, reqs, timeout) for item, (planned_unit, reqs, timeout) in self.plan.first.items()
+                   if planned_unit == unit and item not in self.started and item not in self.prefetched]
+        if len(planned) < 2:
+            return
+        groups = [reqs for _item, reqs, _timeout in planned]
+        timeouts = [timeout for _item, reqs, timeout in planned for _req in reqs]
+        replies, problem, at = self.child.calls({"op": "calls", "unit": unit, "groups": groups,
+                                                 "budget": PREFETCH_BUDGET}, timeouts)
+        start = 0
+        for item, reqs, timeout in planned:
+            outcomes = [replies[i] for i in range(start, start + len(reqs)) if i in replies]
+            if at is not None and start <= at < start + len(reqs):
+                outcomes.append(("problem", problem, at - start, reqs[at - start]["cpu"], timeout))
+            ended = bool(outcomes) and (isinstance(outcomes[-1], tuple) or not outcomes[-1]["ok"])
+            if len(outcomes) == len(reqs) or ended:  # else its calls were not run: it asks itself
+                self.prefetched[item] = (reqs, outcomes)
+            start += len(reqs)
+        if problem is not None:
+            self._drop_child()
+
+    def _outcome(self, outcome, record):
+        """A prefetched outcome as `request_many` returns it."""
+        if isinstance(outcome, tuple):
+            _tag, problem, _at, cpu, timeout = outcome
+            return self._child_problem(problem, record, cpu, timeout)
+        return outcome
 
     def _child_problem(self, problem, record, cpu, timeout):
         if isinstance(problem, ChildTimeout):

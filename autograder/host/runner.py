@@ -16,6 +16,7 @@ request gets a fresh child. A zygote that stops answering is replaced. Ending a 
 ends everything the submission started, and its files, shared memory and IPC objects.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -443,23 +444,25 @@ class InProcessChild:
         self.alive = True
 
     def request(self, req: dict, timeout: float | None) -> dict:
-        replies, problem = self.request_many(req, 1, timeout)
-        return replies[0]
-
-    def request_many(self, req: dict, count: int, timeout: float | None) -> tuple[list[dict], Exception | None]:
-        """`Child.request_many`, answered by the same server code in this process."""
-        from autograder.sandbox.server import _requests
+        from autograder.sandbox.server import encode_reply, run
 
         decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
-        replies = []
-        for index, one in enumerate(_requests(decoded)):
-            reply = self.server.handle(one)
-            reply["output"] = self.server.out.take()
-            reply["index"] = index
-            replies.append(codec.decode(codec.encode(reply, lenient=True)))
-            if not replies[-1]["ok"]:
-                break
-        return replies, None
+        return codec.decode(encode_reply(run(self.server, decoded, 0.0))[0])
+
+    def calls(self, req: dict, timeouts: list[float]) -> tuple[dict[int, dict], Exception | None, int | None]:
+        """`Child.calls`, answered by the same server code in this process."""
+        from autograder.sandbox.server import encode_reply, groups_of, run_groups
+
+        replies = {}
+
+        def keep(reply):
+            payload, ok = encode_reply(reply)
+            replies[reply["index"]] = codec.decode(payload)
+            return ok, len(payload)
+
+        decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
+        run_groups(self.server, groups_of(decoded), decoded.get("budget") or codec.MAX_MESSAGE_BYTES, keep)
+        return replies, None, None
 
     def kill(self):
         self.alive = False
@@ -490,6 +493,8 @@ def check_reply(reply: object) -> None:
         raise codec.CodecError("the reply's 'cpu' is not a number")
     if type(reply.get("index", 0)) is not int:
         raise codec.CodecError("the reply's 'index' is not an integer")
+    if not isinstance(reply.get("done", False), bool):
+        raise codec.CodecError("the reply's 'done' is not true or false")
     if reply["ok"]:
         if not _is_str_list(reply.get("warnings", [])):
             raise codec.CodecError("the reply's 'warnings' are not a list of texts")
@@ -522,55 +527,81 @@ class Child:
         ChildTimeout, ChildDied, ChildProtocolError
             The child was killed (or had ended); it must not be used again.
         """
-        replies, problem = self.request_many(req, 1, timeout)
-        if problem is not None:
-            raise problem
-        return replies[0]
+        if not self.alive:
+            raise ChildDied({"state": "gone"})
+        self.last_id += 1
+        with self._failures():
+            protocol.send_frame(self.sock, codec.encode(req), self.last_id)
+            return self._reply(timeout)[0]
 
-    def request_many(self, req: dict, count: int, timeout: float | None) -> tuple[list[dict], Exception | None]:
-        """Send ``req``, a ``calls`` request of ``count`` calls (or any single request,
-        ``count`` 1), and read its reply frames as the child sends them: each within
-        ``timeout`` seconds of the one before, as if each call had been a request of its
-        own.
+    def calls(self, req: dict, timeouts: list[float]) -> tuple[dict[int, dict], Exception | None, int | None]:
+        """Send the ``calls`` request ``req`` and read its reply frames as the child
+        sends them, each within its call's timeout (``timeouts``, one per call, across
+        the groups) of the one before, as if each call had been a request of its own.
 
         Returns
         -------
-        (replies, problem)
-            The decoded replies in order, up to ``count`` or the first that is not
-            ``ok``; ``problem`` is `None`, or the `ChildTimeout`, `ChildDied` or
-            `ChildProtocolError` that ended the reading after ``replies`` (the child is
-            then gone and must not be used again).
+        (replies, problem, at)
+            ``{index: decoded reply}`` of the calls that ran; ``problem`` is `None`, or
+            the `ChildTimeout`, `ChildDied` or `ChildProtocolError` that ended the
+            reading while call ``at`` was due (``at`` is `None` when every call had
+            answered); the child is then gone and must not be used again.
         """
+        ends = []
+        for group in req["groups"]:
+            ends += [len(ends) + len(group)] * len(group)
+        replies, expected, received = {}, 0, 0
         if not self.alive:
-            return [], ChildDied({"state": "gone"})
+            return replies, ChildDied({"state": "gone"}), 0
         self.last_id += 1
-        replies = []
         try:
-            protocol.send_frame(self.sock, codec.encode(req), self.last_id)
-            while len(replies) < count:
-                started = time.monotonic()
-                try:
-                    answered, data = protocol.recv_frame(self.sock, timeout=timeout)
-                except protocol.Deadline:
-                    self.kill()
-                    return replies, ChildTimeout(time.monotonic() - started)
-                if answered != self.last_id:
-                    raise codec.CodecError(f"a reply to request {answered}, not to request {self.last_id}")
-                reply = codec.decode(data)
-                check_reply(reply)
-                if reply.get("index", 0) != len(replies):
-                    raise codec.CodecError(f"reply {reply.get('index')} where reply {len(replies)} was due")
-                replies.append(reply)
-                if not reply["ok"]:
-                    break
+            with self._failures():
+                protocol.send_frame(self.sock, codec.encode(req), self.last_id)
+                while True:
+                    reply, size = self._reply(timeouts[min(expected, len(timeouts) - 1)] if timeouts else CONTROL_TIMEOUT)
+                    received += size
+                    if reply.get("done") is True:
+                        if reply.get("index") != expected:
+                            raise ChildProtocolError(f"the calls ended at {reply.get('index')}, not at {expected}")
+                        return replies, None, None
+                    if expected >= len(ends) or reply.get("index") != expected:
+                        raise ChildProtocolError(f"reply {reply.get('index')} where reply {expected} was due")
+                    if received > req.get("budget", codec.MAX_MESSAGE_BYTES) + codec.MAX_MESSAGE_BYTES:
+                        raise ChildProtocolError("the replies are over their budget")
+                    replies[expected] = reply
+                    expected = expected + 1 if reply["ok"] else ends[expected]
+        except (ChildTimeout, ChildDied, ChildProtocolError) as problem:
+            return replies, problem, expected if expected < len(ends) else None
+
+    @contextlib.contextmanager
+    def _failures(self):
+        """Turn what can go wrong on the channel into `ChildTimeout`, `ChildDied` or
+        `ChildProtocolError`, ending the child."""
+        started = time.monotonic()
+        try:
+            yield
+        except protocol.Deadline:
+            self.kill()
+            raise ChildTimeout(time.monotonic() - started) from None
         except (protocol.ChannelClosed, BrokenPipeError, ConnectionResetError):
             self.alive = False
             self.sock.close()
-            return replies, ChildDied(self._status())
+            raise ChildDied(self._status()) from None
         except ValueError as exc:  # an over-long frame, or a reply that is not well-formed (CodecError)
             self.kill()
-            return replies, ChildProtocolError(str(exc))
-        return replies, None
+            raise ChildProtocolError(str(exc)) from None
+        except ChildProtocolError:
+            self.kill()
+            raise
+
+    def _reply(self, timeout):
+        """The next reply frame of the current request, decoded and checked, and its size."""
+        answered, data = protocol.recv_frame(self.sock, timeout=timeout)
+        if answered != self.last_id:
+            raise codec.CodecError(f"a reply to request {answered}, not to request {self.last_id}")
+        reply = codec.decode(data)
+        check_reply(reply)
+        return reply, len(data)
 
     def _status(self):
         try:

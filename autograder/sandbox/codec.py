@@ -355,24 +355,21 @@ def _check_structure(data):
     Every JSON container or element past the first in a container is announced by a
     ``[``, ``{`` or ``,``; counting them (also inside strings: an over-count, never an
     under-count; base64 has none of them) bounds what ``json.loads`` would allocate. The
-    depth is bounded by scanning the brackets outside strings, for messages with many.
+    depth is bounded by the running count of the brackets outside strings, for messages
+    with many.
     """
     brackets = data.count(b"[") + data.count(b"{")
     if brackets + data.count(b",") > MAX_ITEMS:
         raise CodecError("message holds too many items")
     if brackets > MAX_JSON_DEPTH:
-        depth = 0
-        for match in _STRUCTURE.finditer(data):
-            token = match.group()
-            if token in (b"[", b"{"):
-                depth += 1
-                if depth > MAX_JSON_DEPTH:
-                    raise CodecError("message is nested too deeply")
-            elif token in (b"]", b"}"):
-                depth -= 1
+        brackets_outside = np.frombuffer(_STRING.sub(b"", data).translate(None, _NOT_BRACKETS), dtype=np.uint8)
+        steps = np.where((brackets_outside == ord("[")) | (brackets_outside == ord("{")), 1, -1)
+        if np.cumsum(steps, dtype=np.int32).max(initial=0) > MAX_JSON_DEPTH:
+            raise CodecError("message is nested too deeply")
 
 
-_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 
 
 def _reject_constant(name):

@@ -16,10 +16,14 @@ Requests
     Run a grader-owned driver from `trusted` on the student's module.
 ``{"op": "exec", "name": n, "args": [...], "kwargs": {...}}``
     Run a grader-owned function from `trusted` that needs no student module.
-``{"op": "calls", "unit": u, "calls": [{"op": "call", "name": n, ...}, ...]}``
-    Several ``call`` (or ``driver``) requests of one unit, run in order: one reply
-    frame each, sent as each call ends, with its ``"index"``; the first reply that is
-    not ``ok`` is the last one (the calls after it are not run).
+``{"op": "calls", "unit": u, "groups": [[{"op": "call", "name": n, ...}, ...], ...], "budget": b}``
+    Groups of ``call``, ``driver`` or ``get`` requests of one unit, run in order: one
+    reply frame each, sent as each call ends, with its ``"index"`` (its place in the
+    groups, counted across them). A failed call ends its group (the group's calls after
+    it are not run); the next group goes on. Once the frames sent reach ``budget``
+    bytes, no further group is started. A last frame ``{"ok": True, "done": True,
+    "index": i}`` says the calls ended, ``i`` being the index of the first call of the
+    first group not started.
 
 Every import and call starts from the same state of the global random generators
 (``random`` and ``numpy.random`` seeded with `GLOBAL_SEED`): code that draws from them
@@ -275,59 +279,92 @@ def _set_cpu_budget(seconds):
 
 
 #: The requests a ``calls`` request may hold.
-BATCHABLE = ("call", "driver")
+BATCHABLE = ("call", "driver", "get")
 
 
-def _requests(req):
-    """The single requests of ``req``: itself, or the calls of a ``calls`` request."""
-    if not isinstance(req, dict):
-        raise codec.CodecError("a request must be a dict")
-    if req.get("op") != "calls":
-        return [req]
-    calls = req.get("calls")
-    if not isinstance(calls, list) or not all(isinstance(c, dict) and c.get("op") in BATCHABLE for c in calls):
-        raise codec.CodecError("'calls' must be a list of call or driver requests")
-    return [dict(c, unit=req.get("unit")) for c in calls]
+def groups_of(req):
+    """The groups of single requests of a ``calls`` request, each with its unit."""
+    groups = req.get("groups")
+    if not isinstance(groups, list) or not all(
+            isinstance(g, list) and all(isinstance(c, dict) and c.get("op") in BATCHABLE for c in g) for g in groups):
+        raise codec.CodecError("'groups' must be lists of call, driver or get requests")
+    return [[dict(c, unit=req.get("unit")) for c in group] for group in groups]
 
 
-def _send(sock, reply, request_id):
-    """Send ``reply`` (or, if it cannot be encoded, a ``codec`` failure in its place);
-    return whether what was sent is ``ok``."""
+def encode_reply(reply):
+    """``(payload, ok)``: ``reply`` encoded, or, if it cannot be, a ``codec`` failure in
+    its place."""
     try:
-        payload = codec.encode(reply, lenient=True)
+        return codec.encode(reply, lenient=True), reply["ok"]
     except (codec.CodecError, MemoryError) as exc:
-        reply = {"ok": False, "kind": "codec", "type": "", "where": "",
-                 "message": f"the returned value could not be sent: {exc}",
-                 "output": reply.get("output", ""), "index": reply.get("index", 0)}
-        payload = codec.encode(reply)
-    protocol.send_frame(sock, payload, request_id)
-    return reply["ok"]
+        failure = {"ok": False, "kind": "codec", "type": "", "where": "",
+                   "message": f"the returned value could not be sent: {exc}",
+                   "output": reply.get("output", ""), "index": reply.get("index", 0)}
+        return codec.encode(failure), False
+
+
+def run(server, req, started):
+    """Answer the single request ``req`` (its ``cpu`` counted from ``started``); in a
+    child (``server.cpu_limits``) standard output and error are the server's again
+    after it, whatever the student's code made of them."""
+    try:
+        if req.get("op") == "codec":
+            raise codec.CodecError(req["message"])
+        reply = server.handle(req)
+    except codec.CodecError as exc:
+        reply = {"ok": False, "kind": "codec", "type": "", "message": str(exc)[:500], "where": ""}
+    if server.cpu_limits:
+        sys.stdout = sys.stderr = server.out  # a student may have replaced them
+    reply["output"] = server.out.take()
+    reply["cpu"] = time.process_time() - started
+    return reply
+
+
+def run_groups(server, groups, budget, send):
+    """Run the calls of a ``calls`` request's groups in order; ``send(reply)`` sends each
+    reply (with its ``index``) and returns ``(ok, bytes)`` of what it sent. A failed
+    call ends its group; once ``budget`` bytes are sent no further group is started.
+    Returns the index of the first call of the first group not started (the closing
+    frame's)."""
+    sent, start = 0, 0
+    for group in groups:
+        if sent >= budget:
+            break
+        for position, one in enumerate(group):
+            reply = run(server, one, time.process_time())
+            reply["index"] = start + position
+            ok, size = send(reply)
+            sent += size
+            if not ok:
+                break  # the group's calls after a failed one are not run
+        start += len(group)
+    return start
 
 
 def answer(server, sock):
-    """Receive one request on ``sock`` and send its reply frame (one per call of a
-    ``calls`` request). Raises `protocol.ChannelClosed` or `OSError` when the parent
-    is gone."""
+    """Receive one request on ``sock`` and send its reply frame (for a ``calls``
+    request, one per call run, then the closing frame). Raises
+    `protocol.ChannelClosed` or `OSError` when the parent is gone."""
     request_id, data = protocol.recv_frame(sock)
     started = time.process_time()
     try:
-        requests = _requests(codec.decode(data, resolve=server._resolve))
+        req = codec.decode(data, resolve=server._resolve)
+        if not isinstance(req, dict):
+            raise codec.CodecError("a request must be a dict")
+        groups = groups_of(req) if req.get("op") == "calls" else None
     except codec.CodecError as exc:
-        requests = [{"op": "codec", "message": str(exc)}]
-    for index, req in enumerate(requests):
-        try:
-            if req.get("op") == "codec":
-                raise codec.CodecError(req["message"])
-            reply = server.handle(req)
-        except codec.CodecError as exc:
-            reply = {"ok": False, "kind": "codec", "type": "", "message": str(exc)[:500], "where": ""}
-        sys.stdout = sys.stderr = server.out  # a student may have replaced them
-        reply["output"] = server.out.take()
-        reply["cpu"] = time.process_time() - started
-        reply["index"] = index
-        if not _send(sock, reply, request_id):
-            return  # the calls after a failed one are not run
-        started = time.process_time()
+        req, groups = {"op": "codec", "message": str(exc)}, None
+
+    def send(reply):
+        payload, ok = encode_reply(reply)
+        protocol.send_frame(sock, payload, request_id)
+        return ok, len(payload)
+
+    if groups is None:
+        send(run(server, req, started))
+        return
+    index = run_groups(server, groups, req.get("budget") or codec.MAX_MESSAGE_BYTES, send)
+    protocol.send_frame(sock, codec.encode({"ok": True, "done": True, "index": index}), request_id)
 
 
 def serve(sock, folder):
