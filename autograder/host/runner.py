@@ -447,7 +447,7 @@ class InProcessChild:
         from autograder.sandbox.server import encode_reply, run
 
         decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
-        return codec.decode(encode_reply(run(self.server, decoded, 0.0))[0])
+        return codec.decode(encode_reply(run(self.server, decoded, time.process_time()))[0])
 
     def calls(self, req: dict, timeouts: list[float]) -> tuple[dict[int, dict], Exception | None, int | None]:
         """`Child.calls`, answered by the same server code in this process."""
