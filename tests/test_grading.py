@@ -286,11 +286,32 @@ def test_an_item_whose_calls_were_not_sent_ahead_asks_for_itself(monkeypatch):
 
     files = solution_files(activations=MUTANTS[8].submission().files["activations.py"].decode())
     ahead = _grade(files)
-    monkeypatch.setattr(student, "PREFETCH_BUDGET", 1)  # only the first group is sent ahead
+    monkeypatch.setattr(student, "REPLY_BUDGET", 1)  # a request of several calls runs only its first
     count = _count_round_trips(monkeypatch)
     asked = _grade(files)
     assert asked.to_json() == ahead.to_json()
     assert count["round_trips"] > len(asked.items)
+
+
+def test_replies_over_their_budget_go_in_further_requests(monkeypatch):
+    """A request of several calls stops once its replies reach the budget (what the
+    grader holds at once stays small); the calls not run go in the next request, and
+    the result is that of one request for all."""
+    from autograder.grading import student
+
+    source = solution_files()["convolution.py"].replace("def flatten(x):", (
+        "def flatten(x):\n    return np.resize(np.asarray(x, dtype=float).reshape(-1), 300_000)\n\n\n"
+        "def _unused(x):"))
+    files = solution_files(convolution=source)
+    count = _count_round_trips(monkeypatch)
+    budgeted = _grade(files, units=["convolution"])
+    trips = count["round_trips"]
+    monkeypatch.setattr(student, "REPLY_BUDGET", 2**30)
+    count["round_trips"] = 0
+    unbounded = _grade(files, units=["convolution"])
+    assert budgeted.to_json() == unbounded.to_json()
+    assert {i.exercise for i in budgeted.items if i.status != "passed"} == {"flatten"}
+    assert trips > count["round_trips"]
 
 
 def test_a_child_that_dies_during_calls_sent_ahead_fails_only_its_items():

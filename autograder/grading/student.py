@@ -83,9 +83,9 @@ def _mutated_names(paths, names):
     return out
 
 
-#: Bytes of replies to a unit's planned first requests that its child may send at once
-#: (the items after that ask for themselves).
-PREFETCH_BUDGET = 8 * 1024**2
+#: Bytes of replies a child sends for one request of several calls before it stops (the
+#: calls not run then go in another request): what the grader holds at once stays small.
+REPLY_BUDGET = 8 * 1024**2
 
 
 class Plan:
@@ -293,8 +293,9 @@ class StudentSession:
         ``reqs[i]``).
 
         Returns the outcome of each call the child ran, in order, for `take`: a reply,
-        or the `ItemProblem` that ended the calls (a timeout, a crash, a broken reply);
-        the calls after the first that failed were not run and have none.
+        or the `ItemProblem` that ended the calls (a timeout, a crash, a broken reply).
+        The calls after the first that failed were not run and have none; nor have those
+        after the replies reached `REPLY_BUDGET` (at least one call always runs).
 
         Raises
         ------
@@ -320,7 +321,10 @@ class StudentSession:
                 self._drop_child()
                 return [self._child_problem(problem, records[0], reqs[0]["cpu"], timeout)]
         replies, problem, at = self.child.calls({"op": "calls", "unit": unit, "groups": [reqs],
-                                                 "budget": codec.MAX_MESSAGE_BYTES}, [timeout] * len(reqs))
+                                                 "budget": REPLY_BUDGET}, [timeout] * len(reqs))
+        if not replies and problem is None:
+            problem, at = ChildProtocolError("the child ran none of the calls"), 0
+            self.child.kill()
         outcomes = [replies[i] for i in sorted(replies)]
         if problem is not None:
             self._drop_child()
@@ -340,14 +344,13 @@ class StudentSession:
         groups = [reqs for _item, reqs, _timeout in planned]
         timeouts = [timeout for _item, reqs, timeout in planned for _req in reqs]
         replies, problem, at = self.child.calls({"op": "calls", "unit": unit, "groups": groups,
-                                                 "budget": PREFETCH_BUDGET}, timeouts)
+                                                 "budget": REPLY_BUDGET}, timeouts)
         start = 0
         for item, reqs, timeout in planned:
             outcomes = [replies[i] for i in range(start, start + len(reqs)) if i in replies]
             if at is not None and start <= at < start + len(reqs):
                 outcomes.append(("problem", problem, at - start, reqs[at - start]["cpu"], timeout))
-            ended = bool(outcomes) and (isinstance(outcomes[-1], tuple) or not outcomes[-1]["ok"])
-            if len(outcomes) == len(reqs) or ended:  # else its calls were not run: it asks itself
+            if outcomes:  # else its calls were not run: it asks for itself
                 self.prefetched[item] = (reqs, outcomes)
             start += len(reqs)
         if problem is not None:
@@ -508,19 +511,22 @@ class RemoteModule:
             record = CallRecord(describe_call(name, call.args, call.kwargs, self._reference))
             record.filename = f"{self._unit}.py"
             records.append(record)
-        if not calls:
-            return
-        self.last = records[0]
-        outcomes = self._session.request_many(
-            self._unit, [{"op": "call", "name": name, "args": list(c.args), "kwargs": c.kwargs} for c in calls],
-            records, timeout=self._timeout)
-        # The outcomes end early only at a failed call, whose problem `take` raises.
-        for case, call, record, outcome in zip(cases, calls, records, outcomes):
-            self.last = record
-            reply = self._step(name, call.args, call.kwargs, lambda: self._session.take(outcome, record))
-            record.mutated = _mutated_names(reply.get("mutated") or [],
-                                            _parameter_names(self._reference, name, call.args, call.kwargs))
-            yield case, record.value
+        position = 0
+        while position < len(calls):
+            self.last = records[position]
+            outcomes = self._session.request_many(
+                self._unit,
+                [{"op": "call", "name": name, "args": list(c.args), "kwargs": c.kwargs} for c in calls[position:]],
+                records[position:], timeout=self._timeout)
+            # Outcomes end early at a failed call, whose problem `take` raises, or where the
+            # replies reached their budget: the calls after that go in the next request.
+            for case, call, record, outcome in zip(cases[position:], calls[position:], records[position:], outcomes):
+                self.last = record
+                reply = self._step(name, call.args, call.kwargs, lambda: self._session.take(outcome, record))
+                record.mutated = _mutated_names(reply.get("mutated") or [],
+                                                _parameter_names(self._reference, name, call.args, call.kwargs))
+                yield case, record.value
+            position += len(outcomes)
 
     def _step(self, name, args, kwargs, take):
         """One call of `each` reached by the grader (`RecordingModule` keeps its inputs)."""

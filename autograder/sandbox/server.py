@@ -21,9 +21,9 @@ Requests
     reply frame each, sent as each call ends, with its ``"index"`` (its place in the
     groups, counted across them). A failed call ends its group (the group's calls after
     it are not run); the next group goes on. Once the frames sent reach ``budget``
-    bytes, no further group is started. A last frame ``{"ok": True, "done": True,
-    "index": i}`` says the calls ended, ``i`` being the index of the first call of the
-    first group not started.
+    bytes, no further call is run. A last frame ``{"ok": True, "done": True, "index":
+    i}`` says the calls ended, ``i`` being the index of the first call not run (after a
+    failed call, the next group's first).
 
 Every import and call starts from the same state of the global random generators
 (``random`` and ``numpy.random`` seeded with `GLOBAL_SEED`): code that draws from them
@@ -323,18 +323,18 @@ def run(server, req, started):
 def run_groups(server, groups, budget, send):
     """Run the calls of a ``calls`` request's groups in order; ``send(reply)`` sends each
     reply (with its ``index``) and returns ``(ok, bytes)`` of what it sent. A failed
-    call ends its group; once ``budget`` bytes are sent no further group is started.
-    Returns the index of the first call of the first group not started (the closing
-    frame's)."""
-    sent, start = 0, 0
+    call ends its group; once ``budget`` bytes are sent no further call is run (the
+    first always is). Returns the index of the first call not run (the closing frame's):
+    the next group's first after a failed call."""
+    sent, start, ran = 0, 0, False
     for group in groups:
-        if sent >= budget:
-            break
         for position, one in enumerate(group):
+            if ran and sent >= budget:
+                return start + position
             reply = run(server, one, time.process_time())
             reply["index"] = start + position
             ok, size = send(reply)
-            sent += size
+            sent, ran = sent + size, True
             if not ok:
                 break  # the group's calls after a failed one are not run
         start += len(group)
