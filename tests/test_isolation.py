@@ -79,6 +79,19 @@ def test_limits_only_runner_still_grades(tmp_path):
     assert solution.score == solution.max_score
 
 
+def test_limits_only_runner_grades_every_unit():
+    """Without a PID namespace, what one unit left running is killed through the cgroup
+    before the next unit's child starts, but not the submission's box: every unit of the
+    reference gets full marks."""
+    from autograder.course import units
+
+    numpy_units = [u.name for u in units.NUMPY_UNITS]
+    result = engine.grade(loader.from_files("solution", samples.solution_files()), units=numpy_units,
+                          isolation="limits")
+    assert {i.unit for i in result.items} == set(numpy_units)
+    assert result.score == result.max_score, [(i.id, i.message["en"]) for i in result.items if i.status != "passed"]
+
+
 def test_namespaces_required_where_ci_asks_for_them():
     if not os.environ.get("AUTOGRADER_REQUIRE_NAMESPACES"):
         pytest.skip("AUTOGRADER_REQUIRE_NAMESPACES is not set (CI sets it)")

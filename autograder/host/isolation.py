@@ -291,11 +291,11 @@ class Plan:
         if self.cgroup is not None:
             self.cgroup.release()
 
-    def kill_strays(self):
-        """Without a PID namespace: kill what a submission left in the cgroup."""
+    def kill_strays(self, keep=()):
+        """Without a PID namespace: kill what a submission left in the cgroup, but the
+        zygote and the processes ``keep`` (the box, between units)."""
         if self.cgroup is not None and not self.private_pids:
-            keep = {self.zygote_pid} if self.zygote_pid else set()
-            self.cgroup.kill_all(keep=keep)
+            self.cgroup.kill_all(keep={*keep, *([self.zygote_pid] if self.zygote_pid else [])})
 
     def inside(self, path):
         """``path`` as the sandbox sees it."""

@@ -371,7 +371,7 @@ class Sandbox:
         units: each unit starts with nothing of the previous one running)."""
         if self.box is not None:
             self.box_control({"op": "cleanup"})
-        self.plan.kill_strays()
+        self.plan.kill_strays(keep=[self.box_pid] if self.box is not None else [])
 
     def cleanup(self) -> None:
         """End the submission's box: its processes, files and IPC objects are gone."""
