@@ -314,6 +314,8 @@ class StudentSession:
             planned = self.prefetched.pop(self.item, None)
             if planned is not None and same(planned[0], reqs):
                 return [self._outcome(o, records[i]) for i, o in enumerate(planned[1])]
+        if self.child is None or not self.child.alive:  # the calls sent ahead ended it
+            self.ensure(unit)
         if len(reqs) == 1:
             try:
                 return [self.child.request(reqs[0], timeout=timeout)]
