@@ -83,7 +83,9 @@ def test_encoding_is_plain_json():
 
 @pytest.mark.parametrize("message, reason", [
     (b"[" + b"[]," * (codec.MAX_ITEMS + 1) + b"[]]", "too many items"),
-    (b"[" * (codec.MAX_JSON_DEPTH + 1) + b"]" * (codec.MAX_JSON_DEPTH + 1), "nested too deeply"),
+    (b"[" * (codec.MAX_DEPTH + 2) + b"]" * (codec.MAX_DEPTH + 2), "nested too deeply"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # past the parser's own limit
+    (b"[[" + b'"' + b"[" * 100_000 + b'\\"' * 100_000 + b'"' + b"]" * 300, "not a JSON message"),
 ])
 def test_budget_is_enforced_before_parsing(message, reason):
     """A small message that would parse into a huge or deep structure is refused before
@@ -98,6 +100,11 @@ def test_budget_is_enforced_before_parsing(message, reason):
     finally:
         tracemalloc.stop()
     assert peak < 2 * len(message) + (1 << 20)
+
+
+def test_brackets_inside_strings_are_no_nesting():
+    text = "[" * (codec.MAX_DEPTH * 100) + "{"
+    assert codec.decode(codec.encode({"printed": [text, [text]]})) == {"printed": [text, [text]]}
 
 
 def test_brackets_inside_strings_do_not_count_as_depth():

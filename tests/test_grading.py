@@ -293,6 +293,33 @@ def test_an_item_whose_calls_were_not_sent_ahead_asks_for_itself(monkeypatch):
     assert count["round_trips"] > len(asked.items)
 
 
+def test_calls_the_child_cannot_read_together_go_one_by_one(tmp_path):
+    """A request of several calls that the child cannot decode (a grader function it does
+    not know) runs none of them: the calls then go one by one, and only the bad one fails,
+    with its own message."""
+    import numpy as np
+
+    from autograder.grading.problems import StudentError
+    from autograder.grading.student import RemoteModule, StudentSession
+    from autograder.host.runner import Limits, Sandbox
+    from autograder.sandbox.codec import fn
+
+    sandbox = Sandbox(tmp_path / "sandbox")
+    try:
+        sandbox.stage({"activations.py": solution_files()["activations.py"].encode()})
+        session = StudentSession(sandbox, {"activations": None}, Limits())
+        student = RemoteModule(session, "activations")
+        x, got = np.array([1.0, 2.0]), []
+        cases = [(fn("cube"), x, 1e-3), (fn("no_such_function"), x, 1e-3), (fn("cube"), x, 1e-3)]
+        with pytest.raises(StudentError, match="unknown grader function 'no_such_function'"):
+            for _case, value in student.each("numerical_derivative", cases):
+                got.append(value)
+        assert len(got) == 1 and np.allclose(got[0], 3 * x**2, rtol=1e-5)
+        session.close()
+    finally:
+        sandbox.close()
+
+
 def test_replies_over_their_budget_go_in_further_requests(monkeypatch):
     """A request of several calls stops once its replies reach the budget (what the
     grader holds at once stays small); the calls not run go in the next request, and
@@ -340,8 +367,11 @@ def test_a_first_request_unlike_the_plans_is_asked_for_itself(tmp_path):
     plan = Plan()
     planned = [{"op": "call", "name": "relu", "args": [np.array([-1.0, 2.0])], "kwargs": {}}]
     for item in ("a", "b"):
-        plan.record(item, "activations", [dict(r, unit="activations", cpu=10.0) for r in planned], 10.0)
+        plan.record(item, "activations", [dict(r, unit="activations", cpu=10.0) for r in planned], 10.0, [{"ok": True}])
+    plan.record("failed", "activations", planned, 10.0, [{"ok": False}])  # what failed on the reference
+    plan.record("large", "activations", [dict(planned[0], args=[np.zeros(10**5)])], 10.0, [{"ok": True}])
     plan.done()
+    assert set(plan.first) == {"a", "b"}
     session = StudentSession(sandbox, {"activations": None}, Limits(wall=10.0, cpu=10.0), plan=plan)
     session.item = "a"
     session.ensure("activations")

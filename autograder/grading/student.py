@@ -8,6 +8,7 @@ forwarded to the child and come back as data; every failure becomes an
 `autograder.grading.problems` exception with a bilingual message naming the call.
 """
 
+import copy
 import inspect
 import math
 import re
@@ -86,6 +87,11 @@ def _mutated_names(paths, names):
 #: Bytes of replies a child sends for one request of several calls before it stops (the
 #: calls not run then go in another request): what the grader holds at once stays small.
 REPLY_BUDGET = 8 * 1024**2
+#: Bytes of the first requests a unit's child gets ahead: below a socket's buffer, so that
+#: sending them never waits on the child.
+AHEAD_REQUEST_BYTES = 128 * 1024
+#: A first request larger than this is not planned (there is nothing to gain on it).
+AHEAD_ONE_REQUEST_BYTES = 32 * 1024
 
 
 class Plan:
@@ -103,7 +109,7 @@ class Plan:
     Attributes
     ----------
     first : dict
-        ``{item: (unit, requests, timeout)}``.
+        ``{item: (unit, requests, timeout, encoded size)}``.
     recording : bool
         True while the plan is being recorded (nothing is sent ahead then).
     """
@@ -112,9 +118,19 @@ class Plan:
         self.first = {}
         self.recording = True
 
-    def record(self, item: str, unit: str, reqs: list[dict], timeout: float) -> None:
-        if unit in units.BY_NAME and not units.get(unit).needs_tensorflow:
-            self.first[item] = (unit, reqs, timeout)
+    def record(self, item: str, unit: str, reqs: list[dict], timeout: float, outcomes: list) -> None:
+        """Keep ``reqs``, the first request of ``item``, if the reference answered every
+        call of it and it is small: a copy, with its encoded size."""
+        if unit not in units.BY_NAME or units.get(unit).needs_tensorflow:
+            return
+        if len(outcomes) != len(reqs) or not all(isinstance(o, dict) and o.get("ok") for o in outcomes):
+            return
+        try:
+            nbytes = len(codec.encode(reqs))
+        except codec.CodecError:
+            return
+        if nbytes <= AHEAD_ONE_REQUEST_BYTES:
+            self.first[item] = (unit, copy.deepcopy(reqs), timeout, nbytes)
 
     def done(self) -> None:
         """Stop recording: from now on the plan is sent ahead."""
@@ -196,6 +212,7 @@ class StudentSession:
         self.item = None
         self.started = set()  # items that made their first request
         self.prefetched = {}  # item -> (its planned first request, its outcomes)
+        self.prefetched_units = set()
 
     # ------------------------------------------------------------------ child
     def _child(self, unit):
@@ -205,6 +222,7 @@ class StudentSession:
             return self.child
         if self.child_unit != unit:
             self._drop_child()
+            self.prefetched.clear()  # a unit's items come one after another: no item of it is left
             try:
                 self.sandbox.sweep()
             except SandboxFault:
@@ -310,23 +328,33 @@ class StudentSession:
         if first:
             self.started.add(self.item)
             if self.plan is not None and self.plan.recording:
-                self.plan.record(self.item, unit, reqs, timeout)
+                outcomes = self._send(unit, reqs, records, timeout)
+                self.plan.record(self.item, unit, reqs, timeout, outcomes)
+                return outcomes
             planned = self.prefetched.pop(self.item, None)
             if planned is not None and same(planned[0], reqs):
                 return [self._outcome(o, records[i]) for i, o in enumerate(planned[1])]
+        return self._send(unit, reqs, records, timeout)
+
+    def _send(self, unit, reqs, records, timeout):
         if self.child is None or not self.child.alive:  # the calls sent ahead ended it
             self.ensure(unit)
-        if len(reqs) == 1:
+        if len(reqs) > 1:
             try:
-                return [self.child.request(reqs[0], timeout=timeout)]
-            except (ChildTimeout, ChildDied, ChildProtocolError) as problem:
-                self._drop_child()
-                return [self._child_problem(problem, records[0], reqs[0]["cpu"], timeout)]
-        replies, problem, at = self.child.calls({"op": "calls", "unit": unit, "groups": [reqs],
-                                                 "budget": REPLY_BUDGET}, [timeout] * len(reqs))
-        if not replies and problem is None:
-            problem, at = ChildProtocolError("the child ran none of the calls"), 0
-            self.child.kill()
+                replies, problem, at = self.child.calls({"op": "calls", "unit": unit, "groups": [reqs],
+                                                         "budget": REPLY_BUDGET}, [timeout] * len(reqs))
+            except codec.CodecError:  # together over the frame limit: one by one, as each can go
+                replies, problem, at = {}, None, None
+            if replies or problem is not None:
+                return self._outcomes(replies, problem, at, reqs, records, timeout)
+            # None ran (the child could not read them together): the first goes alone.
+        try:
+            return [self.child.request(reqs[0], timeout=timeout)]
+        except (ChildTimeout, ChildDied, ChildProtocolError) as problem:
+            self._drop_child()
+            return [self._child_problem(problem, records[0], reqs[0]["cpu"], timeout)]
+
+    def _outcomes(self, replies, problem, at, reqs, records, timeout):
         outcomes = [replies[i] for i in sorted(replies)]
         if problem is not None:
             self._drop_child()
@@ -335,12 +363,19 @@ class StudentSession:
         return outcomes
 
     def _prefetch(self, unit):
-        """Send the planned first requests of the unit's items not yet graded to the
-        child that just imported the unit, and keep their outcomes for the items."""
-        if self.plan is None or self.plan.recording:
+        """Send the planned first requests of the unit's items to the child that just
+        imported the unit, and keep their outcomes for the items. Once per unit: after a
+        child that ended during these calls, the items ask for themselves."""
+        if self.plan is None or self.plan.recording or unit in self.prefetched_units:
             return
-        planned = [(item, reqs, timeout) for item, (planned_unit, reqs, timeout) in self.plan.first.items()
-                   if planned_unit == unit and item not in self.started and item not in self.prefetched]
+        self.prefetched_units.add(unit)
+        planned, size = [], 0
+        for item, (planned_unit, reqs, timeout, nbytes) in self.plan.first.items():
+            if planned_unit == unit and item not in self.started:
+                if size + nbytes > AHEAD_REQUEST_BYTES:
+                    break
+                planned.append((item, reqs, timeout))
+                size += nbytes
         if len(planned) < 2:
             return
         groups = [reqs for _item, reqs, _timeout in planned]

@@ -531,13 +531,18 @@ class Child:
             raise ChildDied({"state": "gone"})
         self.last_id += 1
         with self._failures():
-            protocol.send_frame(self.sock, codec.encode(req), self.last_id)
-            return self._reply(timeout)[0]
+            protocol.send_frame(self.sock, codec.encode(req), self.last_id, timeout=timeout)
+            reply = self._reply(timeout)[0]
+            if reply.get("index", 0) != 0:
+                raise ChildProtocolError(f"reply {reply.get('index')} to a single request")
+            return reply
 
     def calls(self, req: dict, timeouts: list[float]) -> tuple[dict[int, dict], Exception | None, int | None]:
         """Send the ``calls`` request ``req`` and read its reply frames as the child
         sends them, each within its call's timeout (``timeouts``, one per call, across
         the groups) of the one before, as if each call had been a request of its own.
+
+        Raises `codec.CodecError` (and sends nothing) when ``req`` cannot be encoded.
 
         Returns
         -------
@@ -553,10 +558,11 @@ class Child:
         replies, expected, received = {}, 0, 0
         if not self.alive:
             return replies, ChildDied({"state": "gone"}), 0
+        data = codec.encode(req)  # CodecError: the calls cannot go together (the caller's to split)
         self.last_id += 1
         try:
             with self._failures():
-                protocol.send_frame(self.sock, codec.encode(req), self.last_id)
+                protocol.send_frame(self.sock, data, self.last_id, timeout=timeouts[0] if timeouts else None)
                 while True:
                     reply, size = self._reply(timeouts[min(expected, len(timeouts) - 1)] if timeouts else CONTROL_TIMEOUT)
                     received += size

@@ -25,9 +25,19 @@ class Deadline(TimeoutError):
     """No complete frame arrived before the deadline."""
 
 
-def send_frame(sock: socket.socket, data: bytes, request_id: int = 0) -> None:
-    """Send one frame (``data`` is bytes) for request ``request_id``."""
-    sock.sendall(_HEADER.pack(len(data), request_id) + data)
+def send_frame(sock: socket.socket, data: bytes, request_id: int = 0, timeout: float | None = None) -> None:
+    """Send one frame (``data`` is bytes) for request ``request_id``; with ``timeout``,
+    raise `Deadline` if the peer has not taken it all within that many seconds."""
+    if timeout is None:
+        sock.sendall(_HEADER.pack(len(data), request_id) + data)
+        return
+    sock.settimeout(timeout)
+    try:
+        sock.sendall(_HEADER.pack(len(data), request_id) + data)
+    except TimeoutError:
+        raise Deadline() from None
+    finally:
+        sock.settimeout(None)
 
 
 def _recv_exact(sock, n, deadline):

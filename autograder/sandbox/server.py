@@ -352,8 +352,8 @@ def answer(server, sock):
         if not isinstance(req, dict):
             raise codec.CodecError("a request must be a dict")
         groups = groups_of(req) if req.get("op") == "calls" else None
-    except codec.CodecError as exc:
-        req, groups = {"op": "codec", "message": str(exc)}, None
+    except codec.CodecError as exc:  # also a closing frame: of a ``calls`` request, no call ran
+        req, groups = {"op": "codec", "message": str(exc), "done": True}, None
 
     def send(reply):
         payload, ok = encode_reply(reply)
@@ -361,7 +361,10 @@ def answer(server, sock):
         return ok, len(payload)
 
     if groups is None:
-        send(run(server, req, started))
+        reply = run(server, req, started)
+        if req.get("done"):
+            reply.update(done=True, index=0)
+        send(reply)
         return
     index = run_groups(server, groups, req.get("budget") or codec.MAX_MESSAGE_BYTES, send)
     protocol.send_frame(sock, codec.encode({"ok": True, "done": True, "index": index}), request_id)
