@@ -320,6 +320,30 @@ def test_calls_the_child_cannot_read_together_go_one_by_one(tmp_path):
         sandbox.close()
 
 
+@pytest.mark.parametrize("isolated", [True, False])
+def test_a_value_too_large_to_send_among_calls_made_together_is_that_calls_error(tmp_path, isolated):
+    """A returned list of over a million items cannot be sent: that call reports it (not
+    as a broken wire), the calls before it have their values, and no call runs twice."""
+    from autograder.grading.problems import StudentError
+    from autograder.grading.student import RemoteModule, StudentSession
+    from autograder.host.runner import InProcessSandbox, Limits, Sandbox
+
+    sandbox = (Sandbox if isolated else InProcessSandbox)(tmp_path / "sandbox")
+    try:
+        sandbox.stage({"activations.py": b"RUNS = []\n\ndef f(n):\n    RUNS.append(n)\n    return list(range(n))\n"})
+        session = StudentSession(sandbox, {"activations": None}, Limits())
+        student, got = RemoteModule(session, "activations"), []
+        with pytest.raises(StudentError, match="could not be sent: message holds too many items"):
+            for _case, value in student.each("f", [(3,), (4,), (1_100_000,), (5,)]):
+                got.append(value)
+        assert got == [[0, 1, 2], [0, 1, 2, 3]]
+        if not isolated:  # the module lives in this process: its record of calls can be read
+            assert session.child.server.modules["activations"].RUNS == [3, 4, 1_100_000]
+        session.close()
+    finally:
+        sandbox.close()
+
+
 def test_replies_over_their_budget_go_in_further_requests(monkeypatch):
     """A request of several calls stops once its replies reach the budget (what the
     grader holds at once stays small); the calls not run go in the next request, and

@@ -434,6 +434,10 @@ class InProcessSandbox:
         pass
 
 
+class _Unreadable(Exception):
+    """A reply of `InProcessChild.calls` that the grader cannot read: ``(index, why)``."""
+
+
 class InProcessChild:
     """`Child`'s interface over an in-process `autograder.sandbox.server.Server`."""
 
@@ -444,24 +448,47 @@ class InProcessChild:
         self.alive = True
 
     def request(self, req: dict, timeout: float | None) -> dict:
+        """`Child.request`, answered by the same server code in this process: a request
+        the server cannot read is a ``codec`` reply, a reply the grader cannot read a
+        `ChildProtocolError`, as with a child."""
         from autograder.sandbox.server import encode_reply, run
 
-        decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
-        return codec.decode(encode_reply(run(self.server, decoded, time.process_time()))[0])
+        data = codec.encode(req)
+        try:
+            decoded = codec.decode(data, resolve=self.server._resolve)
+        except codec.CodecError as exc:
+            decoded = {"op": "codec", "message": str(exc)}
+        try:
+            return codec.decode(encode_reply(run(self.server, decoded, time.process_time()))[0])
+        except codec.CodecError as exc:
+            raise ChildProtocolError(str(exc)) from None
 
     def calls(self, req: dict, timeouts: list[float]) -> tuple[dict[int, dict], Exception | None, int | None]:
-        """`Child.calls`, answered by the same server code in this process."""
+        """`Child.calls`, answered by the same server code in this process (a request the
+        server cannot read runs no call; a reply the grader cannot read ends the calls
+        with a `ChildProtocolError` at its index, as with a child)."""
         from autograder.sandbox.server import encode_reply, groups_of, run_groups
 
+        data = codec.encode(req)  # CodecError: the calls cannot go together, as with a child
+        try:
+            decoded = codec.decode(data, resolve=self.server._resolve)
+            groups = groups_of(decoded)
+        except codec.CodecError:
+            return {}, None, None
         replies = {}
 
         def keep(reply):
             payload, ok = encode_reply(reply)
-            replies[reply["index"]] = codec.decode(payload)
+            try:
+                replies[reply["index"]] = codec.decode(payload)
+            except codec.CodecError as exc:
+                raise _Unreadable(reply["index"], str(exc)) from None
             return ok, len(payload)
 
-        decoded = codec.decode(codec.encode(req), resolve=self.server._resolve)
-        run_groups(self.server, groups_of(decoded), decoded.get("budget") or codec.MAX_MESSAGE_BYTES, keep)
+        try:
+            run_groups(self.server, groups, decoded.get("budget") or codec.MAX_MESSAGE_BYTES, keep)
+        except _Unreadable as unreadable:
+            return replies, ChildProtocolError(unreadable.args[1]), unreadable.args[0]
         return replies, None, None
 
     def kill(self):

@@ -202,7 +202,7 @@ def encode(value: Any, *, lenient: bool = False) -> bytes:
     ------
     CodecError
         An unsupported type (unless ``lenient``), a disallowed dtype, too deep a nest,
-        or an encoded message over `MAX_MESSAGE_BYTES`.
+        too many items, or an encoded message over `MAX_MESSAGE_BYTES`.
     """
     try:
         data = json.dumps(_to_data(value, 0, lenient), allow_nan=False, separators=(",", ":"))
@@ -210,7 +210,9 @@ def encode(value: Any, *, lenient: bool = False) -> bytes:
         raise CodecError("value is nested too deeply") from None
     if len(data) > MAX_MESSAGE_BYTES:
         raise CodecError(f"value is too large to send ({len(data)} bytes)")
-    return data.encode("utf-8")
+    data = data.encode("utf-8")
+    _check_structure(data)  # what `decode` would refuse is not sent
+    return data
 
 
 # ----------------------------------------------------------------------------- decode
