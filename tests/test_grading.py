@@ -383,12 +383,12 @@ def test_a_first_request_unlike_the_plans_is_asked_for_itself(tmp_path):
     asking anything else (a bit of one input differs) gets the answer to what it asked."""
     import numpy as np
 
-    from autograder.grading.student import CallRecord, Plan, StudentSession, same
+    from autograder.grading.student import CallRecord, FirstRequests, StudentSession, same
     from autograder.host.runner import InProcessSandbox, Limits
 
     sandbox = InProcessSandbox(tmp_path)
     sandbox.stage({"activations.py": solution_files()["activations.py"].encode()})
-    plan = Plan()
+    plan = FirstRequests()
     planned = [{"op": "call", "name": "relu", "args": [np.array([-1.0, 2.0])], "kwargs": {}}]
     for item in ("a", "b"):
         plan.record(item, "activations", [dict(r, unit="activations", cpu=10.0) for r in planned], 10.0, [{"ok": True}])

@@ -17,7 +17,7 @@ from autograder.course import units as course_units
 from autograder.grading.controller import Controller, ItemMeta
 from autograder.grading.result import Result
 from autograder.host.runner import InProcessSandbox, Limits, Sandbox
-from autograder.grading.student import Plan, StudentSession
+from autograder.grading.student import FirstRequests, StudentSession
 from autograder.intake.loader import LoadedSubmission
 
 GRADERS_INI = paths.GRADERS / "graders.ini"
@@ -122,16 +122,17 @@ class Engine:
             else:
                 sandbox = Sandbox(tmp, mode=self.isolation, processes=self.limits.processes)
             # What the children actually run under (Gradescope's results.json states it).
-            plan = getattr(sandbox, "plan", None)  # InProcessSandbox has none
-            self.isolation_used = plan.describe() if plan is not None else "none: student code ran in this process"
-            plan = None if self.modules else Plan()  # a notebook's kernel grades as it goes
+            isolation = getattr(sandbox, "plan", None)  # InProcessSandbox has none
+            self.isolation_used = (isolation.describe() if isolation is not None
+                                   else "none: student code ran in this process")
+            first = None if self.modules else FirstRequests()  # a notebook's kernel grades as it goes
             try:
                 def jobs():
-                    if plan is not None:  # graded first, its result dropped: it records the plan
-                        yield _reference_submission(), lambda s: self._planning_session(tmp, plan)
-                        plan.done()
+                    if first is not None:  # graded first, its result dropped: it records them
+                        yield _reference_submission(), lambda s: self._planning_session(tmp, first)
+                        first.done()
                     for submission in submissions:
-                        yield submission, lambda s: self._session(sandbox, s, plan)
+                        yield submission, lambda s: self._session(sandbox, s, first)
 
                 def results(result):
                     if result.submission != _PLANNING:
@@ -144,12 +145,12 @@ class Engine:
         if controller.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise GraderFault(f"the graders did not run (pytest exit code {code}): {controller.collect_errors}")
 
-    def _session(self, sandbox, submission, plan):
+    def _session(self, sandbox, submission, first):
         sandbox.stage(submission.files)
-        return StudentSession(sandbox, submission.units, self.limits, files=submission.files, plan=plan)
+        return StudentSession(sandbox, submission.units, self.limits, files=submission.files, plan=first)
 
-    def _planning_session(self, tmp, plan):
-        """The reference's modules, graded in this process, to record ``plan`` (a unit
+    def _planning_session(self, tmp, first):
+        """The reference's modules, graded in this process, to record ``first`` (a unit
         whose reference does not load is not planned: its graders' faults are reported
         where the submissions are graded)."""
         modules = {}
@@ -160,7 +161,7 @@ class Engine:
                 except Exception:  # noqa: BLE001 - the same fault is each submission's grader fault
                     continue
         sandbox = InProcessSandbox(os.path.join(tmp, "plan"), modules=modules)
-        return StudentSession(sandbox, {name: None for name in modules}, self.limits, plan=plan)
+        return StudentSession(sandbox, {name: None for name in modules}, self.limits, plan=first)
 
     def _grader_files(self):
         """Only the selected units' grader modules (all of them by default)."""

@@ -94,7 +94,7 @@ AHEAD_REQUEST_BYTES = 128 * 1024
 AHEAD_ONE_REQUEST_BYTES = 32 * 1024
 
 
-class Plan:
+class FirstRequests:
     """The first request of each item, recorded once while grading the reference, so
     that every submission's unit gets the first requests of all its items together.
 
@@ -185,10 +185,10 @@ class StudentSession:
     files : dict, optional
         The submission's files (``{name: bytes}``), for items the parent grades itself
         (the trained model file).
-    plan : Plan, optional
+    plan : FirstRequests, optional
         The first request of each item, as a plan's recording made them: once a unit's
         module is imported, the first requests of all its items are sent to the child
-        together, and each item's first request is answered from there (see `Plan`).
+        together, and each item's first request is answered from there (see `FirstRequests`).
 
     Attributes
     ----------
@@ -197,7 +197,7 @@ class StudentSession:
     """
 
     def __init__(self, sandbox: Sandbox | InProcessSandbox, units: dict, limits: Limits,
-                 files: dict | None = None, plan: "Plan | None" = None):
+                 files: dict | None = None, plan: "FirstRequests | None" = None):
         self.sandbox = sandbox
         self.units = units
         self.files = files or {}
@@ -386,7 +386,7 @@ class StudentSession:
         for item, reqs, timeout in planned:
             outcomes = [replies[i] for i in range(start, start + len(reqs)) if i in replies]
             if at is not None and start <= at < start + len(reqs):
-                outcomes.append(("problem", problem, at - start, reqs[at - start]["cpu"], timeout))
+                outcomes.append(("problem", problem, reqs[at - start]["cpu"], timeout))
             if outcomes:  # else its calls were not run: it asks for itself
                 self.prefetched[item] = (reqs, outcomes)
             start += len(reqs)
@@ -396,7 +396,7 @@ class StudentSession:
     def _outcome(self, outcome, record):
         """A prefetched outcome as `request_many` returns it."""
         if isinstance(outcome, tuple):
-            _tag, problem, _at, cpu, timeout = outcome
+            _tag, problem, cpu, timeout = outcome
             return self._child_problem(problem, record, cpu, timeout)
         return outcome
 
